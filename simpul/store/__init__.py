@@ -15,6 +15,7 @@ _ENV = re.compile(r"\$\{(\w+)\}")
 
 def resolve(reference: str, base_dir: Path | str) -> str:
     """Return a store reference with ${VAR} filled in and paths made absolute."""
+
     def fill(match: re.Match) -> str:
         value = os.environ.get(match.group(1))
         if value is None:

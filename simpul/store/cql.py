@@ -184,8 +184,11 @@ class Compiler:
             raise QueryError("temporal predicates need a date or date-time property")
         lhs = self._operand(node.lhs, ftype)
         start, end = _interval(node.rhs)
-        bound = {k: self.dialect.instant(self._bind(_iso(v)), ftype)
-                 for k, v in (("start", start), ("end", end)) if v is not None}
+        bound = {
+            k: self.dialect.instant(self._bind(_iso(v)), ftype)
+            for k, v in (("start", start), ("end", end))
+            if v is not None
+        }
         return _temporal_sql(type(node), lhs, bound.get("start"), bound.get("end"))
 
     _TimeAfter = _TimeBefore = _TimeDuring = _TimeEquals = _temporal
@@ -197,7 +200,8 @@ class Compiler:
         if self._is_geometry_attribute(rhs) and not self._is_geometry_attribute(lhs):
             lhs, rhs = rhs, lhs
             relation = {"contains": "within", "within": "contains"}.get(
-                relation, relation)
+                relation, relation
+            )
         if not self._is_geometry_attribute(lhs):
             raise QueryError("spatial predicates compare the geometry with a value")
         sql, params = self.dialect.spatial(self.layer, relation, to_shape(rhs))
@@ -214,7 +218,8 @@ class Compiler:
 
     def _is_geometry_attribute(self, node: Any) -> bool:
         return isinstance(node, ast.Attribute) and (
-            node.name in GEOMETRY_NAMES or node.name == self.layer.geometry_column)
+            node.name in GEOMETRY_NAMES or node.name == self.layer.geometry_column
+        )
 
 
 def _temporal_sql(kind: type, v: str, start: str | None, end: str | None) -> str:
@@ -230,8 +235,10 @@ def _temporal_sql(kind: type, v: str, start: str | None, end: str | None) -> str
     if kind is ast.TimeDisjoint:
         return f"(NOT ({after_start} AND {before_end}))"
     if kind is ast.TimeDuring:
-        strict = [f"{v} > {start}" if start else "1 = 1",
-                  f"{v} < {end}" if end else "1 = 1"]
+        strict = [
+            f"{v} > {start}" if start else "1 = 1",
+            f"{v} < {end}" if end else "1 = 1",
+        ]
         return f"({' AND '.join(strict)})"
     return f"({after_start} AND {before_end})"
 

@@ -27,7 +27,7 @@ def to_wkb(blob: bytes | None) -> bytes | None:
         return None
     if blob[3] & 0x10:  # the empty-geometry flag
         return None
-    return bytes(blob[wkb_offset(blob):])
+    return bytes(blob[wkb_offset(blob) :])
 
 
 def from_wkb(wkb: bytes, srs_id: int) -> bytes:

@@ -27,12 +27,18 @@ REGISTRY = "simpul_layers"
 
 #: GeoPackage column types (upper case, length suffix removed) to field types.
 TYPES = {
-    "INTEGER": FieldType.INTEGER, "INT": FieldType.INTEGER,
-    "MEDIUMINT": FieldType.INTEGER, "SMALLINT": FieldType.INTEGER,
-    "TINYINT": FieldType.INTEGER, "REAL": FieldType.NUMBER,
-    "DOUBLE": FieldType.NUMBER, "FLOAT": FieldType.NUMBER,
-    "TEXT": FieldType.STRING, "BOOLEAN": FieldType.BOOLEAN,
-    "DATE": FieldType.DATE, "DATETIME": FieldType.DATETIME,
+    "INTEGER": FieldType.INTEGER,
+    "INT": FieldType.INTEGER,
+    "MEDIUMINT": FieldType.INTEGER,
+    "SMALLINT": FieldType.INTEGER,
+    "TINYINT": FieldType.INTEGER,
+    "REAL": FieldType.NUMBER,
+    "DOUBLE": FieldType.NUMBER,
+    "FLOAT": FieldType.NUMBER,
+    "TEXT": FieldType.STRING,
+    "BOOLEAN": FieldType.BOOLEAN,
+    "DATE": FieldType.DATE,
+    "DATETIME": FieldType.DATETIME,
     "BLOB": FieldType.BINARY,
 }
 
@@ -44,7 +50,8 @@ def _prepared(wkb: bytes) -> tuple[Any, tuple[float, ...] | None]:
     shapely.prepare(geom)
     minx, miny, maxx, maxy = geom.bounds
     is_box = geom.geom_type == "Polygon" and shapely.equals(
-        geom, shapely.box(minx, miny, maxx, maxy))
+        geom, shapely.box(minx, miny, maxx, maxy)
+    )
     return geom, (minx, miny, maxx, maxy) if is_box else None
 
 
@@ -56,11 +63,14 @@ def _relate(relation: str, blob: bytes | None, query_wkb: bytes) -> int:
     if box is not None and relation == "intersects":
         env = gpb.envelope(blob)
         if env is not None:
-            if env[0] >= box[0] and env[2] <= box[2] and env[1] >= box[1] \
-                    and env[3] <= box[3]:
+            if (
+                env[0] >= box[0]
+                and env[2] <= box[2]
+                and env[1] >= box[1]
+                and env[3] <= box[3]
+            ):
                 return 1
-            if env[0] > box[2] or env[2] < box[0] or env[1] > box[3] \
-                    or env[3] < box[1]:
+            if env[0] > box[2] or env[2] < box[0] or env[1] > box[3] or env[3] < box[1]:
                 return 0
     wkb = gpb.to_wkb(blob)
     if wkb is None:
@@ -82,8 +92,10 @@ class GeoPackageDialect(Dialect):
             return exact, params
         rtree = self.ident(f"rtree_{layer.table}_{layer.geometry_column}")
         minx, miny, maxx, maxy = geom.bounds
-        pre = (f"{self.ident(layer.pk)} IN (SELECT id FROM {rtree} WHERE "
-               "minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)")
+        pre = (
+            f"{self.ident(layer.pk)} IN (SELECT id FROM {rtree} WHERE "
+            "minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)"
+        )
         return f"({pre} AND {exact})", [maxx, minx, maxy, miny, *params]
 
     def instant(self, sql: str, field_type: FieldType) -> str:
@@ -109,8 +121,9 @@ class GeoPackageStore(Store):
         if conn is None:
             if not self.path.exists():
                 raise StoreError(f"the store {self.path} does not exist")
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
             conn.execute("PRAGMA case_sensitive_like = ON")
             conn.create_function("simpul_relate", 3, _relate, deterministic=True)
             self._local.conn = conn
@@ -134,7 +147,8 @@ class GeoPackageStore(Store):
         row = self._execute(
             f"SELECT table_name, version, geometry_type, feature_count, "
             f"min_x, min_y, max_x, max_y FROM {REGISTRY} WHERE name = ?",
-            (name,)).fetchone()
+            (name,),
+        ).fetchone()
         if row is None:
             raise LayerNotFound(name)
         cached = self._layers.get(name)
@@ -148,20 +162,29 @@ class GeoPackageStore(Store):
         table, version, geometry_type, count = row[:4]
         geom = self._execute(
             "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
-            (table,)).fetchone()
+            (table,),
+        ).fetchone()
         pk, fields = "fid", []
         for _, col, decl, _, _, is_pk in self._execute(
-                "SELECT * FROM pragma_table_info(?)", (table,)):
+            "SELECT * FROM pragma_table_info(?)", (table,)
+        ):
             if is_pk:
                 pk = col
             elif geom is None or col != geom[0]:
                 base = (decl or "TEXT").upper().split("(")[0].strip()
                 fields.append(Field(col, TYPES.get(base, FieldType.STRING)))
         extent = tuple(row[4:8]) if row[4] is not None else None
-        return Layer(name=name, table=table, pk=pk,
-                     geometry_column=geom[0] if geom else None,
-                     geometry_type=geometry_type, fields=tuple(fields),
-                     extent=extent, count=count, version=version)
+        return Layer(
+            name=name,
+            table=table,
+            pk=pk,
+            geometry_column=geom[0] if geom else None,
+            geometry_type=geometry_type,
+            fields=tuple(fields),
+            extent=extent,
+            count=count,
+            version=version,
+        )
 
     def count(self, layer: Layer, query: Query) -> int:
         builder = SelectBuilder(layer, self.dialect, query)
@@ -172,7 +195,9 @@ class GeoPackageStore(Store):
         if key not in self._counts:
             if len(self._counts) > 512:
                 self._counts.clear()
-            sql = f"SELECT count(*) FROM {self.dialect.ident(layer.table)} WHERE {where}"
+            sql = (
+                f"SELECT count(*) FROM {self.dialect.ident(layer.table)} WHERE {where}"
+            )
             self._counts[key] = self._execute(sql, params).fetchone()[0]
         return self._counts[key]
 
@@ -188,20 +213,25 @@ class GeoPackageStore(Store):
         sql, params, columns = SelectBuilder(layer, self.dialect, Query()).by_id(fid)
         return next(self._rows(layer, self._execute(sql, params), columns), None)
 
-    def envelope_rows(self, layer: Layer, bbox: Sequence[float],
-                      columns: Sequence[str]) -> Iterator[Row]:
+    def envelope_rows(
+        self, layer: Layer, bbox: Sequence[float], columns: Sequence[str]
+    ) -> Iterator[Row]:
         query = Query(bbox=None, select=list(columns), limit=-1)
         builder = SelectBuilder(layer, self.dialect, query)
         rtree = self.dialect.ident(f"rtree_{layer.table}_{layer.geometry_column}")
         sql, params, cols = builder.select(
-            extra=(f"{self.dialect.ident(layer.pk)} IN (SELECT id FROM {rtree} "
-                   "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
-                   [bbox[2], bbox[0], bbox[3], bbox[1]]),
-            ordered=False)
+            extra=(
+                f"{self.dialect.ident(layer.pk)} IN (SELECT id FROM {rtree} "
+                "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
+                [bbox[2], bbox[0], bbox[3], bbox[1]],
+            ),
+            ordered=False,
+        )
         yield from self._rows(layer, self._execute(sql, params), cols)
 
-    def _rows(self, layer: Layer, cursor: sqlite3.Cursor,
-              columns: list[str]) -> Iterator[Row]:
+    def _rows(
+        self, layer: Layer, cursor: sqlite3.Cursor, columns: list[str]
+    ) -> Iterator[Row]:
         has_geom = columns[1] == "\0geometry"
         names = columns[2:] if has_geom else columns[1:]
         start = 2 if has_geom else 1

@@ -51,9 +51,12 @@ CREATE TABLE IF NOT EXISTS {REGISTRY} (
 )"""
 
 NUMPY_TYPES = {
-    FieldType.INTEGER: "int64", FieldType.NUMBER: "float64",
-    FieldType.BOOLEAN: "bool", FieldType.DATE: "datetime64[D]",
-    FieldType.DATETIME: "datetime64[ms]", FieldType.STRING: "object",
+    FieldType.INTEGER: "int64",
+    FieldType.NUMBER: "float64",
+    FieldType.BOOLEAN: "bool",
+    FieldType.DATE: "datetime64[D]",
+    FieldType.DATETIME: "datetime64[ms]",
+    FieldType.STRING: "object",
     FieldType.BINARY: "object",
 }
 
@@ -75,13 +78,15 @@ class GeoPackageWriter(StoreWriter):
             with self._connect() as conn:
                 conn.execute(REGISTRY_DDL)
                 self._drop_orphans(conn, name, keep=table)
-                old = conn.execute(f"SELECT table_name FROM {REGISTRY} WHERE name = ?",
-                                   (name,)).fetchone()
+                old = conn.execute(
+                    f"SELECT table_name FROM {REGISTRY} WHERE name = ?", (name,)
+                ).fetchone()
                 extent = _extent(data)
                 conn.execute(
                     f"INSERT OR REPLACE INTO {REGISTRY} VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                    (name, table, version, data.geometry_type, len(data), *extent))
+                    (name, table, version, data.geometry_type, len(data), *extent),
+                )
             if old is not None:
                 time.sleep(self.grace_seconds)
                 with self._connect() as conn:
@@ -94,8 +99,9 @@ class GeoPackageWriter(StoreWriter):
             raise LayerNotFound(name)
         with self._lock(), self._connect() as conn:
             conn.execute(REGISTRY_DDL)
-            row = conn.execute(f"SELECT table_name FROM {REGISTRY} WHERE name = ?",
-                               (name,)).fetchone()
+            row = conn.execute(
+                f"SELECT table_name FROM {REGISTRY} WHERE name = ?", (name,)
+            ).fetchone()
             if row is None:
                 raise LayerNotFound(name)
             conn.execute(f"DELETE FROM {REGISTRY} WHERE name = ?", (name,))
@@ -118,11 +124,19 @@ class GeoPackageWriter(StoreWriter):
         LOGGER.info("writing %d features to table %s", len(data), table)
         try:
             pyogrio.raw.write(
-                str(self.path), geometry=geometry, field_data=arrays, fields=fields,
-                field_mask=masks, layer=table, driver="GPKG",
-                geometry_type=data.geometry_type, crs=f"EPSG:{STORAGE_SRID}",
-                promote_to_multi=False, encoding="UTF-8",
-                layer_options={"FID": "fid", "SPATIAL_INDEX": "YES"})
+                str(self.path),
+                geometry=geometry,
+                field_data=arrays,
+                fields=fields,
+                field_mask=masks,
+                layer=table,
+                driver="GPKG",
+                geometry_type=data.geometry_type,
+                crs=f"EPSG:{STORAGE_SRID}",
+                promote_to_multi=False,
+                encoding="UTF-8",
+                layer_options={"FID": "fid", "SPATIAL_INDEX": "YES"},
+            )
         except Exception as err:
             raise StoreError(f"writing the layer failed: {err}") from err
         conn = sqlite3.connect(self.path, timeout=30)
@@ -158,10 +172,13 @@ class GeoPackageWriter(StoreWriter):
         """Drop tables of *name* left by a publish that died before its swap."""
         live = {r[0] for r in conn.execute(f"SELECT table_name FROM {REGISTRY}")}
         prefix = f"{name}__"
-        for (table,) in conn.execute(
-                "SELECT table_name FROM gpkg_contents").fetchall():
-            if table.startswith(prefix) and table not in live and table != keep \
-                    and re.fullmatch(r"\d{14}[0-9a-f]{6}", table[len(prefix):]):
+        for (table,) in conn.execute("SELECT table_name FROM gpkg_contents").fetchall():
+            if (
+                table.startswith(prefix)
+                and table not in live
+                and table != keep
+                and re.fullmatch(r"\d{14}[0-9a-f]{6}", table[len(prefix) :])
+            ):
                 LOGGER.info("dropping unfinished table %s", table)
                 _drop_table(conn, table)
 
@@ -171,27 +188,37 @@ def check_name(name: str) -> None:
     if not NAME.match(name):
         raise ValueError(
             f"invalid dataset name {name!r}: use letters, digits, '_' or '-', "
-            "starting with a letter, at most 63 characters")
+            "starting with a letter, at most 63 characters"
+        )
 
 
 def _drop_table(conn: sqlite3.Connection, table: str) -> None:
     quoted = '"' + table.replace('"', '""') + '"'
     for (col,) in conn.execute(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
-            (table,)).fetchall():
+        "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+    ).fetchall():
         rtree = '"' + f"rtree_{table}_{col}".replace('"', '""') + '"'
         conn.execute(f"DROP TABLE IF EXISTS {rtree}")
     conn.execute(f"DROP TABLE IF EXISTS {quoted}")
-    for meta in ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents",
-                 "gpkg_contents"):
+    for meta in (
+        "gpkg_geometry_columns",
+        "gpkg_extensions",
+        "gpkg_ogr_contents",
+        "gpkg_contents",
+    ):
         conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
 
 
 def _fill(value: object, ftype: FieldType) -> object:
     if value is not None:
         return value
-    return {FieldType.INTEGER: 0, FieldType.NUMBER: 0.0, FieldType.BOOLEAN: False,
-            FieldType.DATE: "NaT", FieldType.DATETIME: "NaT"}.get(ftype)
+    return {
+        FieldType.INTEGER: 0,
+        FieldType.NUMBER: 0.0,
+        FieldType.BOOLEAN: False,
+        FieldType.DATE: "NaT",
+        FieldType.DATETIME: "NaT",
+    }.get(ftype)
 
 
 def _extent(data: LayerData) -> tuple[float | None, ...]:

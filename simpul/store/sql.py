@@ -31,8 +31,11 @@ class SelectBuilder:
         parts: list[str] = []
         q = self.query
         if q.bbox:
-            box = shapely.box(*q.bbox[:2], *q.bbox[-2:]) if len(q.bbox) == 6 \
+            box = (
+                shapely.box(*q.bbox[:2], *q.bbox[-2:])
+                if len(q.bbox) == 6
                 else shapely.box(*q.bbox)
+            )
             sql, params = self.dialect.spatial(self.layer, "intersects", box)
             parts.append(sql)
             compiler.params.extend(params)
@@ -46,8 +49,9 @@ class SelectBuilder:
             parts.append(self._text(compiler, q.q))
         return " AND ".join(parts), compiler.params
 
-    def select(self, extra: tuple[str, list] | None = None,
-               ordered: bool = True) -> tuple[str, list[Any], list[str]]:
+    def select(
+        self, extra: tuple[str, list] | None = None, ordered: bool = True
+    ) -> tuple[str, list[Any], list[str]]:
         """Return the SELECT statement, its parameters and its column names."""
         columns, select = self._columns()
         where, params = self.where()
@@ -69,8 +73,10 @@ class SelectBuilder:
     def by_id(self, fid: int) -> tuple[str, list[Any], list[str]]:
         """Return the SELECT of one feature by primary key."""
         columns, select = self._columns()
-        sql = (f"SELECT {', '.join(select)} FROM {self.dialect.ident(self.layer.table)}"
-               f" WHERE {self.dialect.ident(self.layer.pk)} = {self.dialect.placeholder}")
+        sql = (
+            f"SELECT {', '.join(select)} FROM {self.dialect.ident(self.layer.table)}"
+            f" WHERE {self.dialect.ident(self.layer.pk)} = {self.dialect.placeholder}"
+        )
         return sql, [fid], columns
 
     def _columns(self) -> tuple[list[str], list[str]]:
@@ -84,10 +90,13 @@ class SelectBuilder:
         columns, select = ["\0id"], [ident(self.layer.pk)]
         if self.layer.geometry_column and not self.query.skip_geometry:
             columns.append(GEOMETRY)
-            select.append(self.dialect.select_geometry(ident(self.layer.geometry_column)))
+            select.append(
+                self.dialect.select_geometry(ident(self.layer.geometry_column))
+            )
         columns += names
-        select += [self.dialect.select_field(ident(n), self.layer.field(n).type)
-                   for n in names]
+        select += [
+            self.dialect.select_field(ident(n), self.layer.field(n).type) for n in names
+        ]
         return columns, select
 
     def _order(self) -> str:
@@ -120,9 +129,13 @@ class SelectBuilder:
             end = start
         parts = []
         if start not in ("", ".."):
-            parts.append(f"{col} >= {inst(compiler.compile_value(iso(start)), field.type)}")
+            parts.append(
+                f"{col} >= {inst(compiler.compile_value(iso(start)), field.type)}"
+            )
         if end not in ("", ".."):
-            parts.append(f"{col} <= {inst(compiler.compile_value(iso(end)), field.type)}")
+            parts.append(
+                f"{col} <= {inst(compiler.compile_value(iso(end)), field.type)}"
+            )
         parts.append(f"{self.dialect.ident(name)} IS NOT NULL")
         return "(" + " AND ".join(parts) + ")"
 
@@ -132,12 +145,20 @@ class SelectBuilder:
             return "0 = 1"
         ors = []
         for term in terms:
-            pattern = "%" + term.lower().replace("\\", "\\\\").replace(
-                "%", "\\%").replace("_", "\\_") + "%"
+            pattern = (
+                "%"
+                + term.lower()
+                .replace("\\", "\\\\")
+                .replace("%", "\\%")
+                .replace("_", "\\_")
+                + "%"
+            )
             for f in texts:
                 lowered = self.dialect.lower(self.dialect.ident(f.name))
-                ors.append(f"{lowered} LIKE {compiler.compile_value(pattern)} ESCAPE "
-                           f"{compiler.compile_value(chr(92))}")
+                ors.append(
+                    f"{lowered} LIKE {compiler.compile_value(pattern)} ESCAPE "
+                    f"{compiler.compile_value(chr(92))}"
+                )
         return "(" + " OR ".join(ors) + ")"
 
 
