@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import sqlite3
+import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from simpul.server.reload import ConfigUnavailable, Watcher
+from simpul.store import is_database, open_store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,46 +28,35 @@ async def healthz(request: Request) -> JSONResponse:
     if watcher.error:
         return _unhealthy(watcher.error)
 
-    problem = await asyncio.get_running_loop().run_in_executor(
-        None, store_problem, snapshot.settings.store
+    store = snapshot.settings.store
+    problem = await asyncio.to_thread(
+        store_problem, store, serves_from(snapshot.config, store)
     )
     if problem:
         return _unhealthy(problem)
     return JSONResponse({"status": "ok"})
 
 
-def store_problem(store: str) -> str | None:
-    """Return why *store* cannot be opened, or None when it can."""
-    opener = _store_opener()
+def serves_from(config: dict[str, Any], store: str) -> bool:
+    """Tell whether any collection's provider reads from *store*."""
+    return any(
+        os.path.normpath(str(provider.get("data"))) == os.path.normpath(store)
+        for resource in config["resources"].values()
+        for provider in resource.get("providers") or []
+    )
+
+
+def store_problem(reference: str, published: bool) -> str | None:
+    """Return why the store cannot be read, or None when it can."""
+    # A node that has published nothing yet has no GeoPackage file, and is fine.
+    if not is_database(reference) and not Path(reference).exists():
+        return "the store file does not exist" if published else None
     try:
-        if opener is not None:
-            opened = opener(store)
-            close = getattr(opened, "close", None)
-            if callable(close):
-                close()
-        elif "://" not in store:
-            _check_file_store(Path(store))
+        open_store(reference).layers()
     except Exception as err:  # the probe reports any failure as unhealthy
-        LOGGER.warning("Store %s cannot be opened: %s", _redact(store), err)
-        return f"store cannot be opened: {err}"
+        LOGGER.warning("Store %s cannot be read: %s", _redact(reference), err)
+        return f"the store cannot be read: {err}"
     return None
-
-
-def _store_opener():  # noqa: ANN202 - the store package may not provide one
-    """Return the store package's `open_store(url)`, when it provides one."""
-    module = importlib.import_module("simpul.store")
-    return getattr(module, "open_store", None)
-
-
-def _check_file_store(path: Path) -> None:
-    """Open a GeoPackage read-only; a node with nothing published has none yet."""
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise FileNotFoundError(f"folder {path.parent} does not exist")
-        return
-    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as connection:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    connection.close()
 
 
 def _redact(store: str) -> str:
