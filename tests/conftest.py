@@ -1,0 +1,192 @@
+"""Shared fixtures: a real node served by uvicorn in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BASE_CONFIG = REPO / "pygeoapi-config.yml"
+STARTUP_TIMEOUT = 30.0
+
+ConfigEdit = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Node:
+    """A running node: its base URL and the files it serves from."""
+
+    url: str
+    config: Path
+    openapi: Path
+    data: Path
+    log: Path
+
+    def read_config(self) -> dict[str, Any]:
+        """Return the node's configuration file as written (no substitution)."""
+        return yaml.safe_load(self.config.read_text(encoding="utf-8"))
+
+    def write_config(self, config: dict[str, Any]) -> None:
+        """Replace the configuration file atomically, as publishing does."""
+        tmp = self.config.with_suffix(".tmp")
+        tmp.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        os.replace(tmp, self.config)
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on the loopback interface right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def node_environment(node: Node) -> dict[str, str]:
+    """Return the environment the server process runs with."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIMPUL_")}
+    env["PYGEOAPI_CONFIG"] = str(node.config)
+    env["PYGEOAPI_OPENAPI"] = str(node.openapi)
+    return env
+
+
+def wait_until_healthy(node: Node, process: subprocess.Popen) -> None:
+    """Poll /healthz until it answers 200; fail with the server log otherwise."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if requests.get(f"{node.url}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    log = node.log.read_text(encoding="utf-8", errors="replace")
+    pytest.fail(f"node did not become healthy; server log:\n{log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server process started by a fixture."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def start_node(tmp_path: Path) -> Iterator[Callable[..., Node]]:
+    """Return a function starting a node on a temp copy of the base config."""
+    processes: list[subprocess.Popen] = []
+
+    def start(edit: ConfigEdit | None = None) -> Node:
+        folder = tmp_path / f"node{len(processes)}"
+        (folder / "data").mkdir(parents=True)
+        node = Node(
+            url=f"http://127.0.0.1:{free_port()}",
+            config=folder / "pygeoapi-config.yml",
+            openapi=folder / "pygeoapi-openapi.yml",
+            data=folder / "data",
+            log=folder / "server.log",
+        )
+        shutil.copyfile(BASE_CONFIG, node.config)
+        if edit is not None:
+            config = node.read_config()
+            edit(config)
+            node.write_config(config)
+
+        port = node.url.rsplit(":", 1)[1]
+        command = [sys.executable, "-m", "uvicorn", "simpul.server.app:app"]
+        command += ["--host", "127.0.0.1", "--port", port, "--no-proxy-headers"]
+        with node.log.open("wb") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=folder,
+                env=node_environment(node),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        wait_until_healthy(node, process)
+        return node
+
+    yield start
+    for process in processes:
+        stop(process)
+
+
+@pytest.fixture
+def node(start_node: Callable[..., Node]) -> Node:
+    """Return a running node with the base configuration and nothing published."""
+    return start_node()
+
+
+#: Two offices in Banjarbaru, as GeoJSON with KUGI-style attribute names.
+OFFICES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": 1,
+            "properties": {"NAMOBJ": "Balai Kota Banjarbaru", "FCODE": "BA0010"},
+            "geometry": {"type": "Point", "coordinates": [114.8316, -3.4580]},
+        },
+        {
+            "type": "Feature",
+            "id": 2,
+            "properties": {"NAMOBJ": "Kantor Camat Landasan Ulin", "FCODE": "BA0010"},
+            "geometry": {"type": "Point", "coordinates": [114.7580, -3.4420]},
+        },
+    ],
+}
+
+
+def collection(provider: str, data: str) -> dict[str, Any]:
+    """Return a resource definition of the shape `simpul publish` writes."""
+    crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    return {
+        "type": "collection",
+        "title": {"id": "Kantor pemerintahan", "en": "Government offices"},
+        "description": "Kantor pemerintahan Kota Banjarbaru",
+        "keywords": ["kantor", "pemerintahan"],
+        "extents": {"spatial": {"bbox": [114.7, -3.5, 114.9, -3.4], "crs": crs84}},
+        "providers": [
+            {
+                "type": "feature",
+                "name": provider,
+                "data": data,
+                "id_field": "id",
+                "storage_crs": crs84,
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def publish_geojson() -> Callable[[Node, str], None]:
+    """Return a function publishing the offices as a GeoJSON-backed collection."""
+    from simpul.server.openapi import write_openapi
+
+    def publish(node: Node, name: str) -> None:
+        (node.data / f"{name}.geojson").write_text(json.dumps(OFFICES))
+        config = node.read_config()
+        config["resources"][name] = collection(
+            "pygeoapi.provider.geojson.GeoJSONProvider", f"data/{name}.geojson"
+        )
+        node.write_config(config)
+        write_openapi(node.config, node.openapi)
+
+    return publish
