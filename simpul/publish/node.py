@@ -1,0 +1,90 @@
+"""Node-wide operations around publishing: unpublish, list, OpenAPI regeneration."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from simpul.publish import config
+from simpul.publish.report import PublishError
+from simpul.store import open_store, open_writer
+from simpul.store.base import LayerNotFound, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One dataset as `simpul list` shows it."""
+
+    name: str
+    count: int | None  # None when the layer is missing from the store
+    geometry_type: str | None
+    configured: bool
+
+
+def unpublish(config_path: Path, name: str, store: str | None = None) -> bool:
+    """Remove *name* from the config, then drop its layer; True if it existed."""
+    doc = config.load(config_path)
+    reference = config.store_reference(doc, store)
+    configured = name in config.resources(doc)
+    if configured:
+        with config.editing(config_path) as doc:
+            config.resources(doc).pop(name, None)
+
+    try:
+        writer = open_writer(config.expand(reference), config_path.parent)
+        writer.drop_layer(name)
+    except LayerNotFound:
+        if not configured:
+            raise PublishError(f"no dataset named {name} is published.") from None
+        logger.warning("%s was configured but not in the store", name)
+    except (StoreError, ValueError) as exc:
+        raise PublishError(
+            f"{name} could not be dropped from {reference}: {exc}."
+        ) from None
+    return True
+
+
+def datasets(config_path: Path, store: str | None = None) -> list[Listed]:
+    """Return the store's layers and the configured collections, side by side."""
+    doc = config.load(config_path)
+    reference = config.store_reference(doc, store)
+    configured = set(config.resources(doc))
+    try:
+        layers = open_store(config.expand(reference), config_path.parent).layers()
+    except StoreError as exc:
+        raise PublishError(f"the store {reference} cannot be read: {exc}.") from None
+
+    listed = [
+        Listed(layer.name, layer.count, layer.geometry_type, layer.name in configured)
+        for layer in layers
+    ]
+    stored = {layer.name for layer in layers}
+    listed += [Listed(n, None, None, True) for n in sorted(configured - stored)]
+    return listed
+
+
+def is_empty(config_path: Path, store: str | None = None) -> bool:
+    """Tell whether the store has no layers yet (or does not exist)."""
+    doc = config.load(config_path)
+    reference = config.expand(config.store_reference(doc, store))
+    try:
+        return not open_store(reference, config_path.parent).layers()
+    except StoreError:
+        return True
+
+
+def regenerate_openapi(config_path: Path) -> Path:
+    """Write the OpenAPI document for the current config; return its path."""
+    from simpul.server.openapi import write_openapi
+
+    target = config.openapi_path(config_path)
+    try:
+        return write_openapi(config_path, target)
+    except Exception as exc:
+        logger.debug("OpenAPI generation failed", exc_info=True)
+        raise PublishError(
+            f"the OpenAPI document {target} could not be regenerated: {exc}."
+        ) from None

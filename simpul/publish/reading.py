@@ -1,0 +1,74 @@
+"""Read one layer with pyogrio (GDAL) into plain arrays, 2D, text as UTF-8."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pyogrio
+import pyogrio.raw
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError
+
+from simpul.publish.report import PublishError, Report
+from simpul.publish.sources import Source, gdal_message
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Table:
+    """The raw content of one layer as GDAL returned it."""
+
+    crs: str | None
+    geometry_type: str
+    fid_column: str | None
+    fids: np.ndarray
+    wkb: np.ndarray  # object array of bytes or None, in the source CRS
+    names: list[str]
+    ogr_types: list[str]
+    ogr_subtypes: list[str]
+    values: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.wkb)
+
+
+def read_table(source: Source, report: Report) -> Table:
+    """Read every feature of *source*, dropping Z and M values."""
+    options = dict(source.open_options)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            info = pyogrio.read_info(source.gdal_path, layer=source.layer, **options)
+            meta, fids, wkb, values = pyogrio.raw.read(
+                source.gdal_path,
+                layer=source.layer,
+                force_2d=True,
+                return_fids=True,
+                datetime_as_string=True,
+                **options,
+            )
+    except (DataSourceError, DataLayerError, FieldError, ValueError) as exc:
+        raise PublishError(
+            f"{source.label} could not be read: {gdal_message(exc)}."
+        ) from None
+    for warning in caught:
+        logger.debug("GDAL while reading %s: %s", source.label, warning.message)
+
+    if wkb is None:
+        raise PublishError(f"{source.label} has no geometry column.")
+    table = Table(
+        crs=meta.get("crs"),
+        geometry_type=str(meta.get("geometry_type") or "Unknown"),
+        fid_column=info.get("fid_column") or None,
+        fids=np.asarray(fids),
+        wkb=wkb,
+        names=[str(n) for n in meta["fields"]],
+        ogr_types=list(meta["ogr_types"]),
+        ogr_subtypes=list(meta.get("ogr_subtypes") or ["OFSTNone"] * len(values)),
+        values=list(values),
+    )
+    report.note(f"read {len(table)} features from {source.label}")
+    return table
