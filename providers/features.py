@@ -6,7 +6,6 @@ connections, the layer's schema, CRS transformers) is cached outside the instanc
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -19,10 +18,17 @@ from pygeoapi.provider.base import (
     ProviderItemNotFoundError,
 )
 
-from simpul.store.base import FieldType, Layer, LayerNotFound, Query, QueryError
-from simpul.store.base import StoreError
+from simpul.store.base import (
+    FieldType,
+    Layer,
+    LayerNotFound,
+    Query,
+    QueryError,
+    StoreError,
+)
 
 from .crs import storage_crs, transformer_for
+from .geojson import to_geojson
 from .store import store_for
 
 LOGGER = logging.getLogger(__name__)
@@ -151,9 +157,7 @@ class FeatureProvider(BaseProvider):
             geoms = shapely.from_wkb([r.wkb for r in rows])
             if crs_transform_spec is not None:
                 geoms = transformer_for(crs_transform_spec)(geoms)
-            geometries = [
-                None if g is None else json.loads(g) for g in shapely.to_geojson(geoms)
-            ]
+            geometries = to_geojson(geoms)
         features = []
         for row, geometry in zip(rows, geometries, strict=True):
             props = row.properties
