@@ -13,8 +13,14 @@ import orjson
 import shapely
 
 #: shapely type ids -> GeoJSON type names, for the types of one coordinate array.
-NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
-         5: "MultiLineString", 6: "MultiPolygon"}
+NAMES = {
+    0: "Point",
+    1: "LineString",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+}
 
 
 def to_geojson(geoms: np.ndarray) -> list[dict[str, Any] | None]:

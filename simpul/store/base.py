@@ -51,6 +51,9 @@ class Layer:
     extent: tuple[float, float, float, float] | None
     count: int
     version: str
+    #: True when the primary keys are exactly 1..count, so that an offset into
+    #: the unfiltered layer ordered by key is a key comparison, not a scan.
+    dense_ids: bool = False
 
     def field(self, name: str) -> Field | None:
         """Return the field called *name*, or None."""

@@ -146,7 +146,7 @@ class GeoPackageStore(Store):
     def layer(self, name: str) -> Layer:
         row = self._execute(
             f"SELECT table_name, version, geometry_type, feature_count, "
-            f"min_x, min_y, max_x, max_y FROM {REGISTRY} WHERE name = ?",
+            f"min_x, min_y, max_x, max_y, dense_ids FROM {REGISTRY} WHERE name = ?",
             (name,),
         ).fetchone()
         if row is None:
@@ -184,6 +184,7 @@ class GeoPackageStore(Store):
             extent=extent,
             count=count,
             version=version,
+            dense_ids=bool(row[8]),
         )
 
     def count(self, layer: Layer, query: Query) -> int:

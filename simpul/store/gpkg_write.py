@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS {REGISTRY} (
     geometry_type TEXT NOT NULL,
     feature_count INTEGER NOT NULL,
     min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
-    published TEXT NOT NULL
+    published TEXT NOT NULL,
+    dense_ids INTEGER NOT NULL DEFAULT 0
 )"""
 
 NUMPY_TYPES = {
@@ -84,8 +85,16 @@ class GeoPackageWriter(StoreWriter):
                 extent = _extent(data)
                 conn.execute(
                     f"INSERT OR REPLACE INTO {REGISTRY} VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-                    (name, table, version, data.geometry_type, len(data), *extent),
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?)",
+                    (
+                        name,
+                        table,
+                        version,
+                        data.geometry_type,
+                        len(data),
+                        *extent,
+                        _dense(data),
+                    ),
                 )
             if old is not None:
                 time.sleep(self.grace_seconds)
@@ -207,6 +216,17 @@ def _drop_table(conn: sqlite3.Connection, table: str) -> None:
         "gpkg_contents",
     ):
         conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+
+
+def _dense(data: LayerData) -> bool:
+    """Tell whether the layer's keys will be exactly 1..len(data)."""
+    if data.ids is None:
+        return True  # a new table numbers its rows 1, 2, 3, ...
+    ids = np.sort(np.asarray(data.ids, dtype="int64"))
+    return bool(
+        len(ids) == 0
+        or (ids[0] == 1 and ids[-1] == len(ids) and (np.diff(ids) == 1).all())
+    )
 
 
 def _fill(value: object, ftype: FieldType) -> object:

@@ -59,16 +59,25 @@ class SelectBuilder:
             where = f"{where} AND {extra[0]}" if where else extra[0]
             params = params + extra[1]
         sql = f"SELECT {', '.join(select)} FROM {self.dialect.ident(self.layer.table)}"
+        limit, offset = self.query.limit, self.query.offset
+        if offset and ordered and not where and self._keyset():
+            # Keys are 1..count: the page after `offset` rows starts past key offset.
+            where = f"{self.dialect.ident(self.layer.pk)} > {self.dialect.placeholder}"
+            params = [int(offset)]
+            offset = 0
         if where:
             sql += f" WHERE {where}"
         if ordered:
             sql += f" ORDER BY {self._order()}"
-        limit, offset = self.query.limit, self.query.offset
         if limit is not None and limit >= 0:
             sql += f" LIMIT {int(limit)}"
             if offset:
                 sql += f" OFFSET {int(offset)}"
         return sql, params, columns
+
+    def _keyset(self) -> bool:
+        """Tell whether an offset can become a key comparison."""
+        return self.layer.dense_ids and not self.query.sortby
 
     def by_id(self, fid: int) -> tuple[str, list[Any], list[str]]:
         """Return the SELECT of one feature by primary key."""
