@@ -61,14 +61,15 @@ def node_environment(node: Node) -> dict[str, str]:
     return env
 
 
-def wait_until_healthy(node: Node, process: subprocess.Popen) -> None:
-    """Poll /healthz until it answers 200; fail with the server log otherwise."""
+def wait_until_up(node: Node, process: subprocess.Popen, healthy: bool) -> None:
+    """Poll /healthz until it answers (200 if *healthy*); fail with the log."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         try:
-            if requests.get(f"{node.url}/healthz", timeout=2).status_code == 200:
+            status = requests.get(f"{node.url}/healthz", timeout=2).status_code
+            if status == 200 or not healthy:
                 return
         except requests.ConnectionError:
             pass
@@ -92,7 +93,7 @@ def start_node(tmp_path: Path) -> Iterator[Callable[..., Node]]:
     """Return a function starting a node on a temp copy of the base config."""
     processes: list[subprocess.Popen] = []
 
-    def start(edit: ConfigEdit | None = None) -> Node:
+    def start(edit: ConfigEdit | None = None, healthy: bool = True) -> Node:
         folder = tmp_path / f"node{len(processes)}"
         (folder / "data").mkdir(parents=True)
         node = Node(
@@ -120,7 +121,7 @@ def start_node(tmp_path: Path) -> Iterator[Callable[..., Node]]:
                 stderr=subprocess.STDOUT,
             )
         processes.append(process)
-        wait_until_healthy(node, process)
+        wait_until_up(node, process, healthy)
         return node
 
     yield start

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from simpul.server.conformance import conformance
 from simpul.server.execute import ApiFunction, execute
 from simpul.server.health import healthz
+from simpul.server.negotiation import as_geojson
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -66,12 +67,16 @@ ROUTES: list[BaseRoute] = [
     read_only(
         COLLECTION + "/items",
         endpoint(
-            itemtypes_api.get_collection_items, "collection_id", check_format=False
+            as_geojson(itemtypes_api.get_collection_items),
+            "collection_id",
+            check_format=False,
         ),
     ),
     read_only(
         COLLECTION + "/items/{item_id}",
-        endpoint(itemtypes_api.get_collection_item, "collection_id", "item_id"),
+        endpoint(
+            as_geojson(itemtypes_api.get_collection_item), "collection_id", "item_id"
+        ),
     ),
     read_only(
         COLLECTION + "/tiles",
