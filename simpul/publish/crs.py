@@ -81,8 +81,8 @@ def check_degrees(label: str, crs: CRS, bounds: np.ndarray) -> None:
     else:
         hint = "check the file or give the right CRS with --crs"
     raise PublishError(
-        f"{label} declares {short(crs)} (degrees) but its coordinates ({found}) "
-        f"are not valid degrees: {hint}."
+        f"{label} has coordinates ({found}) that are not valid degrees of "
+        f"{short(crs)}: {hint}."
     )
 
 
@@ -104,8 +104,8 @@ def check_area(label: str, crs: CRS, lonlat: np.ndarray, native: np.ndarray) -> 
     if crs.is_projected and np.abs(native).max() <= 360:
         hint = "its values look like degrees, so try --crs EPSG:4326"
     raise PublishError(
-        f"{label} has coordinates outside the area where {short(crs)} is used "
-        f"({area.name}: lon {area.west:g}…{area.east:g}, lat {area.south:g}…"
+        f"{label} has coordinates outside the area of use of {short(crs)} "
+        f"({crs.name}: lon {area.west:g}…{area.east:g}, lat {area.south:g}…"
         f"{area.north:g}); {hint}."
     )
 

@@ -6,7 +6,7 @@ import numpy as np
 import shapely
 from shapely.errors import GEOSException
 
-from simpul.publish.report import PublishError, Report, first_rows
+from simpul.publish.report import PublishError, Report, first_rows, plural
 
 #: Single and multi forms that one layer may mix; they are stored as the multi form.
 MULTI = {
@@ -44,16 +44,15 @@ def parse(label: str, wkb: np.ndarray, report: Report) -> np.ndarray:
             f"{label} has geometries the node cannot read ({exc}); curved geometries "
             "can be converted with ogr2ogr -nlt CONVERT_TO_LINEAR."
         ) from None
-    nulls = int(shapely.is_missing(geoms).sum())
+    nulls = np.flatnonzero(shapely.is_missing(geoms))
     empty = np.flatnonzero(shapely.is_empty(geoms))
     geoms[empty] = None
-    if nulls:
-        report.warn(f"{nulls} features have no geometry; they are kept with a null one")
-    if len(empty):
-        report.warn(
-            f"{len(empty)} features have an empty geometry (rows "
-            f"{first_rows(empty + 1)}); they are kept with a null one"
-        )
+    for rows, what in ((nulls, "no geometry"), (empty, "an empty geometry")):
+        if len(rows):
+            report.warn(
+                f"{plural(len(rows), 'feature')} with {what} (rows "
+                f"{first_rows(rows + 1)}) kept with a null geometry"
+            )
     return geoms
 
 
@@ -70,8 +69,9 @@ def repair(label: str, geoms: np.ndarray, offset: int = 0) -> np.ndarray:
     )
     if broken.any():
         rows = bad[broken] + offset + 1
+        invalid = plural(len(rows), "invalid geometry", "invalid geometries")
         raise PublishError(
-            f"{label} has {len(rows)} invalid geometries that cannot be repaired "
+            f"{label} has {invalid} that cannot be repaired "
             f"(rows {first_rows(rows)}); fix them in a GIS and publish again."
         )
     geoms[bad] = fixed

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from simpul.publish.report import Report, first_rows
+from simpul.publish.report import Report, first_rows, plural
 
 #: `<NAME>_<AR|LN|PT>_<scale>`, e.g. ADMINISTRASIDESA_AR_25K.
 LAYER_NAME = re.compile(
@@ -89,7 +89,7 @@ def check(
         blank = [i + 1 for i, v in enumerate(columns[namobj]) if is_blank(v)]
         if blank:
             report.warn(
-                f"{len(blank)} features have a blank {namobj} "
+                f"{plural(len(blank), 'feature')} with a blank {namobj} "
                 f"(rows {first_rows(blank)})"
             )
 

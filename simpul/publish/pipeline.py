@@ -15,10 +15,10 @@ import shapely
 from simpul.publish import config, crs, fields, geometry, kugi, resource
 from simpul.publish.csvcoords import says_degrees
 from simpul.publish.reading import Table, read_table
-from simpul.publish.report import PublishError, Report, first_rows
+from simpul.publish.report import PublishError, Report, first_rows, plural
 from simpul.publish.sources import locate
 from simpul.store import open_writer
-from simpul.store.base import Layer, LayerData, StoreError
+from simpul.store.base import Layer, LayerData
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +103,8 @@ def prepare_geometries(
         repaired.extend(geometry.repair(label, geoms[part], part.start).tolist())
         report.progress("checking geometries", part.stop, len(geoms))
     if repaired:
-        report.warn(
-            f"repaired {len(repaired)} invalid geometries with make_valid "
-            f"(rows {first_rows(repaired)})"
-        )
+        invalid = plural(len(repaired), "invalid geometry", "invalid geometries")
+        report.warn(f"repaired {invalid} with make_valid (rows {first_rows(repaired)})")
     return geometry.unify(label, geoms, report)
 
 
@@ -122,7 +120,8 @@ def store_layer(request: Request, reference: str, data: LayerData) -> Layer:
     try:
         writer = open_writer(config.expand(reference), request.config.parent)
         return writer.replace_layer(request.name, data)
-    except (StoreError, ValueError, OSError) as exc:
+    except Exception as exc:  # the store's own failures and SQLite's alike
+        logger.debug("storing %s failed", request.name, exc_info=True)
         raise PublishError(
             f"{request.path.name} could not be stored in {reference}: {exc}."
         ) from None

@@ -19,6 +19,11 @@ class PublishError(Exception):
     """Input the node refuses to publish; the message is one sentence for the user."""
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """Return '1 feature' or '3 features' (or the plural form given)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
 def first_rows(rows: Iterable[int], limit: int = 5) -> str:
     """Return '3, 7, 9' or '3, 7, 9, 12, 15 …' for 1-based row numbers."""
     rows = list(rows)
