@@ -95,6 +95,14 @@ class LayerData:
 
 
 @dataclass(frozen=True)
+class Matched:
+    """How many features match a query; an estimate when *exact* is False."""
+
+    count: int
+    exact: bool = True
+
+
+@dataclass(frozen=True)
 class Row:
     """One feature as a store returns it: geometry as ISO WKB in the storage CRS."""
 
@@ -105,6 +113,14 @@ class Row:
 
 class StoreError(Exception):
     """The store cannot answer (missing file, unreachable database)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now; the same request may succeed later."""
+
+
+class StoreTimeout(StoreUnavailable):
+    """The store gave up on a query that ran longer than it allows."""
 
 
 class LayerNotFound(StoreError):
@@ -129,6 +145,10 @@ class Store(ABC):
     @abstractmethod
     def count(self, layer: Layer, query: Query) -> int:
         """Return how many features match *query*, ignoring offset and limit."""
+
+    def matched(self, layer: Layer, query: Query) -> Matched:
+        """Return the match count, which a store may estimate on large tables."""
+        return Matched(self.count(layer, query))
 
     @abstractmethod
     def features(self, layer: Layer, query: Query) -> Iterator[Row]:
