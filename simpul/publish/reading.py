@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -35,8 +36,34 @@ class Table:
         return len(self.wkb)
 
 
+#: C1 control characters: in text decoded as ISO-8859-1 they betray Windows-1252.
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
 def read_table(source: Source, report: Report) -> Table:
     """Read every feature of *source*, dropping Z and M values."""
+    table, encoding = read_once(source, None)
+    if encoding == "ISO-8859-1" and has_c1_controls(table):
+        # A DBF without .cpg or code-page mark is read as ISO-8859-1 by GDAL;
+        # Windows (ANSI) DBFs put punctuation such as "–" in 0x80-0x9F.
+        table, _ = read_once(source, "cp1252")
+        report.note(f"{source.label} has no code page mark; read as Windows-1252")
+    report.note(f"read {len(table)} features from {source.label}")
+    return table
+
+
+def has_c1_controls(table: Table) -> bool:
+    """Tell whether any text value holds a C1 control character."""
+    return any(
+        isinstance(v, str) and C1_CONTROLS.search(v)
+        for column, kind in zip(table.values, table.ogr_types, strict=True)
+        if kind == "OFTString"
+        for v in column
+    )
+
+
+def read_once(source: Source, encoding: str | None) -> tuple[Table, str]:
+    """Read *source* once; return the table and the encoding GDAL reported."""
     options = dict(source.open_options)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -48,6 +75,7 @@ def read_table(source: Source, report: Report) -> Table:
                 force_2d=True,
                 return_fids=True,
                 datetime_as_string=True,
+                encoding=encoding,
                 **options,
             )
     except (DataSourceError, DataLayerError, FieldError, ValueError) as exc:
@@ -70,5 +98,4 @@ def read_table(source: Source, report: Report) -> Table:
         ogr_subtypes=list(meta.get("ogr_subtypes") or ["OFSTNone"] * len(values)),
         values=list(values),
     )
-    report.note(f"read {len(table)} features from {source.label}")
-    return table
+    return table, str(info.get("encoding") or "")
