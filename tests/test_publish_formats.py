@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from simpul.store.base import Query
+from simpul.store.gpkg_read import GeoPackageStore
+
 sys.path.insert(0, str(Path(__file__).parent))
 from publish_fixtures import (  # noqa: E402
     BANJARBARU,
@@ -23,8 +26,6 @@ from publish_fixtures import (  # noqa: E402
     shapefile_parts,
     zip_files,
 )
-from simpul.store.base import Query  # noqa: E402
-from simpul.store.gpkg_read import GeoPackageStore  # noqa: E402
 
 __all__ = ["node_dir"]
 pytestmark = needs_data

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simpul.store.base import STORAGE_CRS, FieldType, Query
+from simpul.store.gpkg_read import GeoPackageStore
+
 sys.path.insert(0, str(Path(__file__).parent))
 from publish_fixtures import (  # noqa: E402
     BANJARBARU,
@@ -19,8 +22,6 @@ from publish_fixtures import (  # noqa: E402
     needs_data,
     node_dir,
 )
-from simpul.store.base import STORAGE_CRS, FieldType, Query  # noqa: E402
-from simpul.store.gpkg_read import GeoPackageStore  # noqa: E402
 
 __all__ = ["node_dir"]
 pytestmark = needs_data
