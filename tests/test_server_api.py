@@ -215,3 +215,12 @@ def test_healthz_fails_when_a_collection_lacks_its_store(start_node):
 
     assert response.status_code == 503
     assert response.json()["status"] != "ok"
+
+
+def test_limit_above_the_maximum_is_clamped_not_refused(offices):
+    url = f"{offices.url}/collections/kantor/items"
+
+    response = get(url, params={"limit": 1_000_000})
+
+    assert response.status_code == 200
+    assert response.json()["numberReturned"] == 2

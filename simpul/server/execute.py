@@ -25,8 +25,9 @@ async def execute(
     check_format: bool = True,
 ) -> Response:
     """Answer *request* with ``function(api, api_request, *args)``."""
+    # Choosing the API may reload the files and build an API object: not on the loop.
     cache: ApiCache = request.app.state.apis
-    api = cache.for_request(request)
+    api = await asyncio.to_thread(cache.for_request, request)
     api_request = await APIRequest.from_starlette(request, api.locales)
 
     # Handlers that accept extra formats (items: csv, tiles: mvt) check their own.
