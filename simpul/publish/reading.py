@@ -12,7 +12,7 @@ import pyogrio
 import pyogrio.raw
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 
-from simpul.publish.report import PublishError, Report
+from simpul.publish.report import PublishError, Report, plural
 from simpul.publish.sources import Source, gdal_message
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def read_table(source: Source, report: Report) -> Table:
         # Windows (ANSI) DBFs put punctuation such as "–" in 0x80-0x9F.
         table, _ = read_once(source, "cp1252")
         report.note(f"{source.label} has no code page mark; read as Windows-1252")
-    report.note(f"read {len(table)} features from {source.label}")
+    report.note(f"read {plural(len(table), 'feature')} from {source.label}")
     return table
 
 
