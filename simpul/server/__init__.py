@@ -1,0 +1,1 @@
+"""The node's ASGI server: OGC APIs over pygeoapi, reloading as data is published."""

@@ -36,7 +36,9 @@ def create_app(config: Path | None = None, openapi: Path | None = None) -> Starl
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        watcher = Watcher(config or settings.config_path(), openapi or _openapi())
+        watcher = Watcher(
+            config or settings.config_path(), openapi or settings.openapi_path()
+        )
         await asyncio.to_thread(_prepare, watcher)
         app.state.watcher = watcher
         app.state.apis = ApiCache(watcher)
@@ -52,11 +54,6 @@ def create_app(config: Path | None = None, openapi: Path | None = None) -> Starl
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
-
-
-def _openapi() -> Path:
-    """Return the OpenAPI path from the environment."""
-    return settings.openapi_path()
 
 
 def _prepare(watcher: Watcher) -> None:
