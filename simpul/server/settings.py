@@ -11,7 +11,7 @@ from typing import Any
 from pygeoapi.util import yaml_load
 
 DEFAULT_CONFIG = "pygeoapi-config.yml"
-DEFAULT_OPENAPI = "pygeoapi-openapi.yml"
+DEFAULT_OPENAPI = "openapi/openapi.yml"
 DEFAULT_STORE = "data/simpul.gpkg"
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -35,7 +35,7 @@ def config_path() -> Path:
 
 def openapi_path() -> Path:
     """Return the OpenAPI file named by PYGEOAPI_OPENAPI."""
-    default = config_path().with_name(DEFAULT_OPENAPI)
+    default = config_path().parent / DEFAULT_OPENAPI
     return Path(os.environ.get("PYGEOAPI_OPENAPI") or default).absolute()
 
 
