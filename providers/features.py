@@ -28,6 +28,7 @@ from simpul.store.base import (
 )
 
 from .crs import storage_crs, transformer_for
+from .errors import provider_error
 from .geojson import to_geojson
 from .store import store_for
 
@@ -81,7 +82,7 @@ class FeatureProvider(BaseProvider):
                 f"the dataset {self.table!r} is not in the store"
             ) from err
         except StoreError as err:
-            raise ProviderConnectionError(str(err)) from err
+            raise provider_error(err) from err
 
     def get_fields(self) -> dict[str, dict]:
         """Return the layer's attributes as JSON Schema types."""
@@ -119,21 +120,21 @@ class FeatureProvider(BaseProvider):
             limit=limit,
         )
         try:
-            matched = self.store.count(layer, query)
+            matched = self.store.matched(layer, query)
             rows = (
                 [] if resulttype == "hits" else list(self.store.features(layer, query))
             )
         except QueryError as err:
             raise ProviderInvalidQueryError(user_msg=str(err)) from err
         except StoreError as err:
-            raise ProviderConnectionError(str(err)) from err
+            raise provider_error(err) from err
         features = self._features(layer, rows, crs_transform_spec, skip_geometry)
         return {
             "type": "FeatureCollection",
             "features": features,
-            "numberMatched": matched,
+            "numberMatched": matched.count,
             "numberReturned": len(features),
-        }
+        } | ({} if matched.exact else {"numberMatchedEstimated": True})
 
     def get(
         self, identifier: Any, crs_transform_spec: Any = None, **kwargs: Any
@@ -143,7 +144,7 @@ class FeatureProvider(BaseProvider):
         try:
             row = self.store.feature(layer, str(identifier))
         except StoreError as err:
-            raise ProviderConnectionError(str(err)) from err
+            raise provider_error(err) from err
         if row is None:
             raise ProviderItemNotFoundError(user_msg=f"no item {identifier!r} here")
         return self._features(layer, [row], crs_transform_spec, False)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -88,41 +89,56 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def launch(
+    folder: Path,
+    started: list[subprocess.Popen],
+    edit: ConfigEdit | None = None,
+    healthy: bool = True,
+    env: dict[str, str] | None = None,
+) -> Node:
+    """Start a node in *folder* on a copy of the base config; record its process."""
+    (folder / "data").mkdir(parents=True)
+    node = Node(
+        url=f"http://127.0.0.1:{free_port()}",
+        config=folder / "pygeoapi-config.yml",
+        openapi=folder / "pygeoapi-openapi.yml",
+        data=folder / "data",
+        log=folder / "server.log",
+    )
+    shutil.copyfile(BASE_CONFIG, node.config)
+    if edit is not None:
+        config = node.read_config()
+        edit(config)
+        node.write_config(config)
+
+    port = node.url.rsplit(":", 1)[1]
+    command = [sys.executable, "-m", "uvicorn", "simpul.server.app:app"]
+    command += ["--host", "127.0.0.1", "--port", port, "--no-proxy-headers"]
+    with node.log.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=node_environment(node) | (env or {}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    started.append(process)
+    wait_until_up(node, process, healthy)
+    return node
+
+
 @pytest.fixture
 def start_node(tmp_path: Path) -> Iterator[Callable[..., Node]]:
     """Return a function starting a node on a temp copy of the base config."""
     processes: list[subprocess.Popen] = []
 
-    def start(edit: ConfigEdit | None = None, healthy: bool = True) -> Node:
+    def start(
+        edit: ConfigEdit | None = None,
+        healthy: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> Node:
         folder = tmp_path / f"node{len(processes)}"
-        (folder / "data").mkdir(parents=True)
-        node = Node(
-            url=f"http://127.0.0.1:{free_port()}",
-            config=folder / "pygeoapi-config.yml",
-            openapi=folder / "pygeoapi-openapi.yml",
-            data=folder / "data",
-            log=folder / "server.log",
-        )
-        shutil.copyfile(BASE_CONFIG, node.config)
-        if edit is not None:
-            config = node.read_config()
-            edit(config)
-            node.write_config(config)
-
-        port = node.url.rsplit(":", 1)[1]
-        command = [sys.executable, "-m", "uvicorn", "simpul.server.app:app"]
-        command += ["--host", "127.0.0.1", "--port", port, "--no-proxy-headers"]
-        with node.log.open("wb") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=folder,
-                env=node_environment(node),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        processes.append(process)
-        wait_until_up(node, process, healthy)
-        return node
+        return launch(folder, processes, edit, healthy, env)
 
     yield start
     for process in processes:
@@ -191,3 +207,90 @@ def publish_geojson() -> Callable[[Node, str], None]:
         write_openapi(node.config, node.openapi)
 
     return publish
+
+
+#: The store a node serves from, as `simpul publish` writes it into the config.
+STORE_REFERENCE = "${SIMPUL_STORE:-data/simpul.gpkg}"
+
+
+@dataclass
+class Backend:
+    """One kind of store a test runs against: the GeoPackage file or PostGIS."""
+
+    name: str
+    serve_url: str | None = None  # the serving role's URL; None for GeoPackage
+    publish_url: str | None = None
+
+    @property
+    def node_env(self) -> dict[str, str]:
+        """Return the environment a node serving this store runs with."""
+        return {"SIMPUL_STORE": self.serve_url} if self.serve_url else {}
+
+    @property
+    def publish_env(self) -> dict[str, str]:
+        """Return the environment `simpul publish` runs with for this store."""
+        return {"SIMPUL_STORE": self.publish_url} if self.publish_url else {}
+
+    def writer(self, node: Node) -> Any:
+        """Return a StoreWriter publishing into the store *node* serves."""
+        from simpul.store import open_writer
+
+        if self.publish_url:
+            from simpul.store.postgis import PostGISWriter
+
+            return PostGISWriter(self.publish_url, grace_seconds=0)
+        return open_writer(str(node.data / "simpul.gpkg"))
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Start a throwaway PostgreSQL/PostGIS cluster for the test session."""
+    from simpul.store import pgcluster
+
+    if pgcluster.server_bindir() is None:
+        pytest.fail("PostgreSQL with PostGIS is not installed (see scripts/test)")
+    cluster = pgcluster.create(tmp_path_factory.mktemp("postgis"))
+    yield cluster
+    cluster.remove()
+
+
+@contextlib.contextmanager
+def fresh_database(cluster: Any) -> Iterator[str]:
+    """Create a database copied from the cluster's template; drop it after."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = cluster.admin_url("postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE simpul")
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def make_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Yield the Backend *request.param* names, with its own database."""
+    if request.param == "gpkg":
+        yield Backend("gpkg")
+        return
+    cluster = request.getfixturevalue("postgis_cluster")
+    with fresh_database(cluster) as database:
+        yield Backend(
+            "postgis",
+            serve_url=cluster.url("simpul_reader", database),
+            publish_url=cluster.url("simpul_publisher", database),
+        )
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Run the test once against each store, each time an empty one."""
+    yield from make_backend(request)
+
+
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def module_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Run the module's tests against each store, one store per module."""
+    yield from make_backend(request)
