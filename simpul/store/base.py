@@ -11,7 +11,10 @@ import enum
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simpul.tiles import TileOptions
 
 #: The one CRS every layer is stored in (EPSG:4326 with longitude first).
 STORAGE_CRS = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -163,6 +166,24 @@ class Store(ABC):
         self, layer: Layer, bbox: Sequence[float], columns: Sequence[str]
     ) -> Iterator[Row]:
         """Yield features whose envelope meets *bbox*, with only *columns*."""
+
+    def tile(
+        self,
+        layer: Layer,
+        tms_id: str,
+        z: int,
+        x: int,
+        y: int,
+        options: TileOptions,
+    ) -> bytes | None:
+        """Return the MVT tile z/x/y (column x, row y) of *layer*; None if empty.
+
+        This default builds the tile in Python from :meth:`envelope_rows`; a
+        store that can do better (one SQL statement) overrides it.
+        """
+        from simpul.tiles.fromrows import tile_from_rows  # it builds on this module
+
+        return tile_from_rows(self, layer, tms_id, z, x, y, options)
 
 
 class StoreWriter(ABC):

@@ -16,9 +16,12 @@ from typing import Any
 
 import shapely
 
+from simpul.tiles import TileOptions
+
 from . import geometry as gpb
 from .base import Field, FieldType, Layer, LayerNotFound, Query, Row, Store, StoreError
 from .cql import Dialect
+from .gpkg_tiles import gpkg_tile
 from .sql import SelectBuilder
 
 LOGGER = logging.getLogger(__name__)
@@ -229,6 +232,17 @@ class GeoPackageStore(Store):
             ordered=False,
         )
         yield from self._rows(layer, self._execute(sql, params), cols)
+
+    def tile(
+        self,
+        layer: Layer,
+        tms_id: str,
+        z: int,
+        x: int,
+        y: int,
+        options: TileOptions,
+    ) -> bytes | None:
+        return gpkg_tile(self, layer, tms_id, z, x, y, options)
 
     def _rows(
         self, layer: Layer, cursor: sqlite3.Cursor, columns: list[str]

@@ -1,0 +1,103 @@
+"""Tile matrix sets (OGC 17-083r4) from morecantile, and one tile's frame.
+
+A frame maps storage coordinates (CRS84 longitude, latitude) into the integer
+space of one vector tile: x to the right, y down, 0..extent inside the tile.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import morecantile
+import numpy as np
+import pyproj
+
+from simpul.store.base import STORAGE_CRS
+
+#: The tile matrix sets the node serves, by tileMatrixSetId.
+TILE_MATRIX_SETS = ("WebMercatorQuad", "WorldCRS84Quad")
+
+
+class UnknownTileMatrixSet(KeyError):
+    """The node serves no tile matrix set of that id."""
+
+
+@functools.cache
+def tile_matrix_set(tms_id: str) -> morecantile.TileMatrixSet:
+    """Return the definition of *tms_id*; raise UnknownTileMatrixSet."""
+    if tms_id not in TILE_MATRIX_SETS:
+        raise UnknownTileMatrixSet(tms_id)
+    return morecantile.tms.get(tms_id)
+
+
+@functools.cache
+def _to_tms_crs(tms_id: str) -> pyproj.Transformer:
+    """Return the transformer from the storage CRS to the CRS of *tms_id*."""
+    crs = tile_matrix_set(tms_id).crs._pyproj_crs
+    return pyproj.Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
+
+
+def in_limits(tms_id: str, z: int, x: int, y: int, zooms: tuple[int, int]) -> bool:
+    """Tell whether tile z/x/y exists in *tms_id* within the zoom range *zooms*."""
+    tms = tile_matrix_set(tms_id)
+    if not zooms[0] <= z <= min(zooms[1], tms.maxzoom):
+        return False
+    matrix = tms.matrix(z)
+    return 0 <= x < matrix.matrixWidth and 0 <= y < matrix.matrixHeight
+
+
+@dataclass(frozen=True)
+class TileFrame:
+    """Where one tile lies, in the TMS CRS and in the storage CRS."""
+
+    tms_id: str
+    z: int
+    x: int
+    y: int
+    extent: int
+    buffer: int
+    #: left, bottom, right, top of the tile in the TMS CRS.
+    xy_bounds: tuple[float, float, float, float]
+    #: min lon, min lat, max lon, max lat of the tile and its buffer.
+    storage_bbox: tuple[float, float, float, float]
+
+    def to_tile(self, coords: np.ndarray) -> np.ndarray:
+        """Return CRS84 *coords* (n x 2) in tile units, y down, as floats."""
+        if coords.shape[0] == 0:
+            return coords
+        tx, ty = _to_tms_crs(self.tms_id).transform(coords[:, 0], coords[:, 1])
+        left, bottom, right, top = self.xy_bounds
+        out = np.empty_like(coords)
+        out[:, 0] = (np.asarray(tx) - left) * (self.extent / (right - left))
+        out[:, 1] = (top - np.asarray(ty)) * (self.extent / (top - bottom))
+        return out
+
+
+def frame(tms_id: str, z: int, x: int, y: int, extent: int, buffer: int) -> TileFrame:
+    """Return the frame of tile z/x/y (column x, row y, no TMS flip)."""
+    tms = tile_matrix_set(tms_id)
+    tile = morecantile.Tile(x, y, z)
+    left, bottom, right, top = tms.xy_bounds(tile)
+
+    # Both sets are separable (each axis maps on its own), so the buffered
+    # corners bound the buffered tile in longitude and latitude.
+    pad_x = (right - left) * buffer / extent
+    pad_y = (top - bottom) * buffer / extent
+    west, north = tms.lnglat(left - pad_x, top + pad_y)
+    east, south = tms.lnglat(right + pad_x, bottom - pad_y)
+    return TileFrame(
+        tms_id=tms_id,
+        z=z,
+        x=x,
+        y=y,
+        extent=extent,
+        buffer=buffer,
+        xy_bounds=(left, bottom, right, top),
+        storage_bbox=(
+            max(west, -180.0),
+            max(south, -90.0),
+            min(east, 180.0),
+            min(north, 90.0),
+        ),
+    )
