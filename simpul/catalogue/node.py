@@ -47,8 +47,11 @@ def text(value: Any, language: str = "id") -> str:
 
 def load_node(config_path: Path) -> Node:
     """Read the node's identity and catalogue locations from *config_path*."""
-    config = load_config(config_path)
-    folder = config_path.absolute().parent
+    return node_from_config(load_config(config_path), config_path.absolute().parent)
+
+
+def node_from_config(config: dict[str, Any], folder: Path) -> Node:
+    """Return the node described by a loaded *config* kept in *folder*."""
     section = config.get("simpul") or {}
     metadata = config.get("metadata") or {}
     return Node(

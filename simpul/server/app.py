@@ -18,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from simpul.catalogue.routes import CATALOGUE_ROUTES
 from simpul.server import settings
 from simpul.server.apis import ApiCache
 from simpul.server.errors import EXCEPTION_HANDLERS, ServerErrorMiddleware
@@ -45,7 +46,11 @@ def create_app(config: Path | None = None, openapi: Path | None = None) -> Starl
         yield
 
     return Starlette(
-        routes=[*ROUTES, Mount("/static", StaticFiles(directory=STATIC_DIR))],
+        routes=[
+            *CATALOGUE_ROUTES,
+            *ROUTES,
+            Mount("/static", StaticFiles(directory=STATIC_DIR)),
+        ],
         middleware=[
             Middleware(ServerErrorMiddleware),
             # The API is public and read-only, so any origin may read it.
