@@ -243,13 +243,14 @@ class Backend:
 
 
 @pytest.fixture(scope="session")
-def postgis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def postgis_cluster() -> Iterator[Any]:
     """Start a throwaway PostgreSQL/PostGIS cluster for the test session."""
     from simpul.store import pgcluster
 
     if pgcluster.server_bindir() is None:
         pytest.fail("PostgreSQL with PostGIS is not installed (see scripts/test)")
-    cluster = pgcluster.create(tmp_path_factory.mktemp("postgis"))
+    # In the system's temporary folder: the postgres user cannot enter pytest's.
+    cluster = pgcluster.create()
     yield cluster
     cluster.remove()
 

@@ -1,4 +1,4 @@
-"""The GeoPackage store answers filters exactly as the source data says.
+"""Both stores answer filters exactly as the source data says.
 
 Every case runs the store's SQL on the real kecamatan of Kalimantan Selatan and
 compares the ids with the same question asked of the source file in Python.
@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from simpul.store.base import FieldType, LayerData, Query, QueryError
 from simpul.store.gpkg_read import GeoPackageStore
 from simpul.store.gpkg_write import GeoPackageWriter
+from simpul.store.postgis import PostGISStore, PostGISWriter
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 KECAMATAN = SHARED / "kalsel" / "kecamatan_kalsel.geojson"
@@ -37,7 +38,7 @@ def source() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def store(source: list[dict], tmp_path_factory: pytest.TempPathFactory):
+def store(source: list[dict], tmp_path_factory: pytest.TempPathFactory, module_backend):
     """A store holding the kecamatan layer; returns (store, layer)."""
     path = tmp_path_factory.mktemp("store") / "simpul.gpkg"
     names = ["kode", "nama", "tingkat", "lat", "lng", "tgl"]
@@ -57,6 +58,12 @@ def store(source: list[dict], tmp_path_factory: pytest.TempPathFactory):
         },
         types=types,
     )
+    if module_backend.publish_url:
+        PostGISWriter(module_backend.publish_url, grace_seconds=0).replace_layer(
+            "kecamatan", data
+        )
+        store = PostGISStore(module_backend.serve_url)
+        return store, store.layer("kecamatan")
     GeoPackageWriter(path, grace_seconds=0).replace_layer("kecamatan", data)
     store = GeoPackageStore(path)
     return store, store.layer("kecamatan")
@@ -84,19 +91,22 @@ TEXT_CASES = {
     "nama <> 'Cempaka'": lambda p, g: p["nama"] != "Cempaka",
     "nama LIKE 'Banjar%'": lambda p, g: p["nama"].startswith("Banjar"),
     "nama LIKE 'banjar%'": lambda p, g: p["nama"].startswith("banjar"),
-    "CASEI(nama) LIKE CASEI('banjar%')": lambda p, g: p["nama"]
-    .lower()
-    .startswith("banjar"),
-    "nama IN ('Cempaka', 'Liang Anggang')": lambda p, g: p["nama"]
-    in ("Cempaka", "Liang Anggang"),
-    "nama NOT IN ('Cempaka', 'Liang Anggang')": lambda p, g: p["nama"]
-    not in ("Cempaka", "Liang Anggang"),
-    "kode BETWEEN '63.72.00' AND '63.72.99'": lambda p, g: "63.72.00"
-    <= p["kode"]
-    <= "63.72.99",
+    "CASEI(nama) LIKE CASEI('banjar%')": lambda p, g: (
+        p["nama"].lower().startswith("banjar")
+    ),
+    "nama IN ('Cempaka', 'Liang Anggang')": lambda p, g: (
+        p["nama"] in ("Cempaka", "Liang Anggang")
+    ),
+    "nama NOT IN ('Cempaka', 'Liang Anggang')": lambda p, g: (
+        p["nama"] not in ("Cempaka", "Liang Anggang")
+    ),
+    "kode BETWEEN '63.72.00' AND '63.72.99'": lambda p, g: (
+        "63.72.00" <= p["kode"] <= "63.72.99"
+    ),
     "lat < -3.5 AND lng > 115.0": lambda p, g: p["lat"] < -3.5 and p["lng"] > 115.0,
-    "lat >= -3.0 OR nama = 'Cempaka'": lambda p, g: p["lat"] >= -3.0
-    or p["nama"] == "Cempaka",
+    "lat >= -3.0 OR nama = 'Cempaka'": lambda p, g: (
+        p["lat"] >= -3.0 or p["nama"] == "Cempaka"
+    ),
     "NOT (lat >= -3.0)": lambda p, g: not p["lat"] >= -3.0,
     "nama IS NULL": lambda p, g: p["nama"] is None,
     "nama IS NOT NULL": lambda p, g: p["nama"] is not None,

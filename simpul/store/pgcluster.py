@@ -54,7 +54,9 @@ class Cluster:
         command = [str(self.bindir / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr or done.stdout}")
 
     def start(self) -> None:
         """Start (or restart) the server and wait until it accepts connections."""
@@ -71,7 +73,7 @@ class Cluster:
         """Stop the server if it runs, and delete the cluster's folder."""
         try:
             self.stop("immediate")
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -33,11 +33,12 @@ FIELD_TYPES = {
     "bytea": FieldType.BINARY,
 }
 
-#: Field types to the column types the writer creates.
+#: Field types to the column types the writer creates. Text compares and sorts
+#: byte by byte, as in the GeoPackage store, whatever the database's locale.
 COLUMN_TYPES = {
     FieldType.INTEGER: "bigint",
     FieldType.NUMBER: "double precision",
-    FieldType.STRING: "text",
+    FieldType.STRING: 'text COLLATE "C"',
     FieldType.BOOLEAN: "boolean",
     FieldType.DATE: "date",
     FieldType.DATETIME: "timestamp",
