@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+import simpul.store
 from simpul import cli
 from simpul.store.base import Layer
 from simpul.store.gpkg_read import GeoPackageStore
@@ -63,7 +64,12 @@ class NodeDir:
     def simpul(self, *args: str | Path) -> Result:
         """Run the `simpul` command in-process against this node."""
         self.capsys.readouterr()
-        code = cli.main([*map(str, args), "--config", str(self.config)])
+        try:
+            code = cli.main([*map(str, args), "--config", str(self.config)])
+        finally:
+            # Each command runs in a process of its own in real use; drop the
+            # read connections it cached, as the end of that process would.
+            simpul.store._STORES.clear()
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from simpul.publish import config
 from simpul.publish.report import PublishError
-from simpul.store import open_store, open_writer
-from simpul.store.base import LayerNotFound, StoreError
+from simpul.store import is_database, open_store, open_writer, resolve
+from simpul.store.base import LayerNotFound, Store, StoreError
+from simpul.store.gpkg_read import GeoPackageStore
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +72,22 @@ def is_empty(config_path: Path, store: str | None = None) -> bool:
     doc = config.load(config_path)
     reference = config.expand(config.store_reference(doc, store))
     try:
-        return not open_store(reference, config_path.parent).layers()
+        return not transient_store(reference, config_path.parent).layers()
     except StoreError:
         return True
+
+
+def transient_store(reference: str, base_dir: Path) -> Store:
+    """Return a read store that is closed once dropped, not cached.
+
+    GDAL writes GeoPackages with its own SQLite library; a connection of
+    Python's sqlite3 left open across such a write in the same process then
+    reads a stale, "malformed" file. Publishing processes read only this way.
+    """
+    resolved = resolve(reference, base_dir)
+    if is_database(resolved):
+        return open_store(resolved)
+    return GeoPackageStore(Path(resolved))
 
 
 def regenerate_openapi(config_path: Path) -> Path:
