@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -73,6 +74,29 @@ def test_filter_selects_features(offices_node, cql2, names):
     url = f"{offices_node.url}/collections/{LAYER}/items"
 
     response = requests.get(url, params={"filter": cql2}, timeout=10)
+
+    assert response.status_code == 200
+    assert {f["properties"]["NAMOBJ"] for f in response.json()["features"]} == names
+
+
+@pytest.mark.parametrize(
+    ("cql2_json", "names"),
+    [
+        (
+            {"op": "like", "args": [{"property": "NAMOBJ"}, "Kantor Camat%"]},
+            {"Kantor Camat Landasan Ulin", "Kantor Camat Cempaka"},
+        ),
+        (
+            {"op": "=", "args": [{"property": "NAMOBJ"}, "Balai Kota"]},
+            {"Balai Kota"},
+        ),
+    ],
+)
+def test_cql2_json_filter_in_the_query_string(offices_node, cql2_json, names):
+    url = f"{offices_node.url}/collections/{LAYER}/items"
+    params = {"filter-lang": "cql2-json", "filter": json.dumps(cql2_json)}
+
+    response = requests.get(url, params=params, timeout=10)
 
     assert response.status_code == 200
     assert {f["properties"]["NAMOBJ"] for f in response.json()["features"]} == names

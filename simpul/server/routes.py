@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from simpul.server.conformance import conformance
 from simpul.server.execute import ApiFunction, execute
+from simpul.server.filtering import with_cql2_json
 from simpul.server.health import healthz
 from simpul.server.negotiation import as_geojson
 
@@ -67,7 +68,7 @@ ROUTES: list[BaseRoute] = [
     read_only(
         COLLECTION + "/items",
         endpoint(
-            as_geojson(itemtypes_api.get_collection_items),
+            as_geojson(with_cql2_json(itemtypes_api.get_collection_items)),
             "collection_id",
             check_format=False,
         ),
