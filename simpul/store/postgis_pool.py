@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 import psycopg_pool
 from psycopg import errors
+from psycopg.sql import Composable
 
 from .base import StoreError, StoreTimeout, StoreUnavailable
 
@@ -78,7 +79,10 @@ class Database:
         self._budget_checked = threading.Event()
 
     def rows(
-        self, sql: str, params: Sequence[Any] = (), binary: bool = False
+        self,
+        sql: str | Composable,
+        params: Sequence[Any] | Mapping[str, Any] = (),
+        binary: bool = False,
     ) -> list[tuple]:
         """Run one statement and return its rows; raise the store's errors."""
         LOGGER.debug("SQL %s %s", sql, params)

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from simpul.tiles import TileOptions
+
 from .base import STORAGE_SRID, Layer, LayerNotFound, Matched, Query, Row, Store
 from .postgis_count import MatchCounter
 from .postgis_dialect import PostGISDialect
 from .postgis_pool import Database, MissingTable, PoolSettings
 from .postgis_schema import REGISTRY, REGISTRY_ROW, describe
+from .postgis_tiles import postgis_tile
 from .sql import GEOMETRY, SelectBuilder
 
 Statement = tuple[str, list[Any], list[str]]
@@ -90,6 +93,20 @@ class PostGISStore(Store):
             )
 
         yield from self._rows(layer, statement)
+
+    def tile(
+        self,
+        layer: Layer,
+        tms_id: str,
+        z: int,
+        x: int,
+        y: int,
+        options: TileOptions,
+    ) -> bytes | None:
+        return self._on_current(
+            layer,
+            lambda current: postgis_tile(self.db, current, tms_id, z, x, y, options),
+        )
 
     def _rows(self, layer: Layer, statement: Callable[[Layer], Statement]) -> list[Row]:
         def run(current: Layer) -> list[Row]:
