@@ -124,9 +124,16 @@ CASTS: dict[FieldType, Callable[[Any], Any]] = {
     FieldType.NUMBER: float,
     FieldType.BOOLEAN: bool,
     FieldType.DATE: lambda v: dt.date.fromisoformat(str(v)[:10]),
-    FieldType.DATETIME: lambda v: dt.datetime.fromisoformat(str(v)),
+    FieldType.DATETIME: lambda v: utc(dt.datetime.fromisoformat(str(v))),
     FieldType.BINARY: bytes,
 }
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Return *value* as naive UTC, the form the store keeps date-times in."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def title_field(names: list[str]) -> str | None:

@@ -100,5 +100,6 @@ def regenerate_openapi(config_path: Path) -> Path:
     except Exception as exc:
         logger.debug("OpenAPI generation failed", exc_info=True)
         raise PublishError(
-            f"the OpenAPI document {target} could not be regenerated: {exc}."
+            f"the OpenAPI document {target} could not be regenerated ({exc}); "
+            "the data itself is published: run `simpul openapi` once fixed."
         ) from None
