@@ -233,3 +233,20 @@ def test_kml_from_google_earth_style_export(node_dir: NodeDir, tmp_path: Path) -
     layer = node_dir.layers()["kelurahan"]
     assert layer.count == 20
     assert "Kelurahan Sungai Tiung" in values(node_dir, "kelurahan", "Name")
+
+
+def test_zip_with_two_shapefiles_needs_layer(
+    node_dir: NodeDir, utm_shapefile: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "shp" / "kabupaten.shp"
+    ogr2ogr(other, KABUPATEN)
+    parts = shapefile_parts(utm_shapefile) + shapefile_parts(other)
+    archive = zip_files(tmp_path / "both.zip", parts)
+
+    refused = node_dir.simpul("publish", archive, "--name", "x")
+    chosen = node_dir.simpul("publish", archive, "--name", "x", "--layer", "kabupaten")
+
+    assert refused.code == 1
+    assert "kabupaten" in refused.err and "kelurahan_utm" in refused.err
+    assert chosen.code == 0, chosen.err
+    assert node_dir.layers()["x"].count == 13

@@ -11,6 +11,7 @@ from typing import TextIO
 
 import numpy as np
 import shapely
+from pyproj import CRS
 
 from simpul.publish import config, crs, fields, geometry, kugi, resource
 from simpul.publish.csvcoords import says_degrees
@@ -88,7 +89,7 @@ def check_name(name: str) -> None:
 
 
 def prepare_geometries(
-    label: str, table: Table, source_crs: crs.CRS, report: Report
+    label: str, table: Table, source_crs: CRS, report: Report
 ) -> tuple[np.ndarray, str]:
     """Return checked, repaired CRS84 geometries of one type, and that type."""
     geoms = geometry.parse(label, table.wkb, report)

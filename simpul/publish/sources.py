@@ -36,9 +36,10 @@ def locate(path: Path, layer: str | None = None) -> Source:
 
     gdal_path = str(path.resolve())
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        member = zip_member(path, layer)
+        names = zip_names(path)
+        member = zip_member(label, names, layer)
         gdal_path = f"/vsizip/{gdal_path}/{member}"
-        check_shapefile_parts(label, member, zip_names(path))
+        check_shapefile_parts(label, member, names)
     elif path.suffix.lower() == ".shp":
         siblings = [p.name for p in path.parent.iterdir()]
         check_shapefile_parts(label, path.name, siblings)
@@ -66,12 +67,12 @@ def zip_names(path: Path) -> list[str]:
     return [n for n in names if not n.startswith("__MACOSX/")]
 
 
-def zip_member(path: Path, layer: str | None) -> str:
-    """Return the dataset inside a zip archive, choosing by *layer* if several."""
-    members = [n for n in zip_names(path) if n.lower().endswith(DATASET_SUFFIXES)]
+def zip_member(label: str, names: list[str], layer: str | None) -> str:
+    """Return the dataset among a zip's *names*, choosing by *layer* if several."""
+    members = [n for n in names if n.lower().endswith(DATASET_SUFFIXES)]
     if not members:
         raise PublishError(
-            f"{path.name} holds no shapefile, GeoJSON, GeoPackage, KML or CSV."
+            f"{label} holds no shapefile, GeoJSON, GeoPackage, KML or CSV."
         )
     if len(members) == 1:
         return members[0]
@@ -81,7 +82,7 @@ def zip_member(path: Path, layer: str | None) -> str:
                 return name
     stems = ", ".join(Path(n).stem for n in members)
     raise PublishError(
-        f"{path.name} holds {len(members)} datasets ({stems}); choose one with --layer."
+        f"{label} holds {len(members)} datasets ({stems}); choose one with --layer."
     )
 
 
@@ -92,7 +93,7 @@ def check_shapefile_parts(label: str, shp: str, names: list[str]) -> None:
     stem = shp[:-4].lower()
     present = {n.lower() for n in names}
     for part, what in ((".dbf", "attribute table"), (".shx", "index")):
-        if stem + part not in present and Path(stem).name + part not in present:
+        if stem + part not in present:
             raise PublishError(
                 f"{label} cannot be published: the shapefile's {part} {what} file is "
                 "missing (a shapefile needs its .shp, .shx and .dbf together)."
