@@ -145,6 +145,26 @@ def start_node(tmp_path: Path) -> Iterator[Callable[..., Node]]:
         stop(process)
 
 
+@pytest.fixture(scope="module")
+def start_module_node(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., Node]]:
+    """Like start_node, for nodes that serve every test of a module."""
+    processes: list[subprocess.Popen] = []
+    parent = tmp_path_factory.mktemp("module-nodes")
+
+    def start(
+        edit: ConfigEdit | None = None,
+        healthy: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> Node:
+        return launch(parent / f"node{len(processes)}", processes, edit, healthy, env)
+
+    yield start
+    for process in processes:
+        stop(process)
+
+
 @pytest.fixture
 def node(start_node: Callable[..., Node]) -> Node:
     """Return a running node with the base configuration and nothing published."""
