@@ -47,7 +47,7 @@ def columns(label: str, table: Table, report: Report) -> Columns:
     types: dict[str, FieldType] = {}
     for i, name in enumerate(table.names):
         if name.lower() == ID_COLUMN:
-            ids = id_column(label, name, table, table.values[i], report)
+            ids = id_column(label, name, table.values[i], report)
             continue
         kind = field_type(table.ogr_types[i], table.ogr_subtypes[i])
         types[name] = kind
@@ -70,16 +70,14 @@ def check_names(label: str, names: list[str]) -> None:
 def source_ids(table: Table) -> list[int] | None:
     """Return the file's own feature ids when it has real ones (not row numbers)."""
     fids = table.fids
-    if table.fid_column is None and np.array_equal(fids, np.arange(len(fids))):
+    if np.array_equal(fids, np.arange(len(fids))):
         return None
     if len(np.unique(fids)) != len(fids):
         return None
     return [int(v) for v in fids]
 
 
-def id_column(
-    label: str, name: str, table: Table, data: np.ndarray, report: Report
-) -> list[int]:
+def id_column(label: str, name: str, data: np.ndarray, report: Report) -> list[int]:
     """Use an attribute called fid as the feature ids, if it can be one."""
     ints = data.dtype.kind in "iu" or (
         data.dtype.kind == "f" and np.isfinite(data).all() and (data % 1 == 0).all()
@@ -89,8 +87,7 @@ def id_column(
             f"{label} has an attribute named {name}, which the node keeps for "
             "feature ids, but its values are not unique integers; rename it."
         )
-    if name != table.fid_column:
-        report.note(f"attribute {name} used as the feature id")
+    report.note(f"attribute {name} used as the feature id")
     return [int(v) for v in data]
 
 

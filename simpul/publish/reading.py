@@ -8,7 +8,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pyogrio
 import pyogrio.raw
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 
@@ -24,7 +23,6 @@ class Table:
 
     crs: str | None
     geometry_type: str
-    fid_column: str | None
     fids: np.ndarray
     wkb: np.ndarray  # object array of bytes or None, in the source CRS
     names: list[str]
@@ -68,7 +66,6 @@ def read_once(source: Source, encoding: str | None) -> tuple[Table, str]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            info = pyogrio.read_info(source.gdal_path, layer=source.layer, **options)
             meta, fids, wkb, values = pyogrio.raw.read(
                 source.gdal_path,
                 layer=source.layer,
@@ -90,7 +87,6 @@ def read_once(source: Source, encoding: str | None) -> tuple[Table, str]:
     table = Table(
         crs=meta.get("crs"),
         geometry_type=str(meta.get("geometry_type") or "Unknown"),
-        fid_column=info.get("fid_column") or None,
         fids=np.asarray(fids),
         wkb=wkb,
         names=[str(n) for n in meta["fields"]],
@@ -98,4 +94,4 @@ def read_once(source: Source, encoding: str | None) -> tuple[Table, str]:
         ogr_subtypes=list(meta.get("ogr_subtypes") or ["OFSTNone"] * len(values)),
         values=list(values),
     )
-    return table, str(info.get("encoding") or "")
+    return table, str(meta.get("encoding") or "")

@@ -14,6 +14,8 @@ from simpul.publish.report import PublishError
 
 #: File endings GDAL can read as a dataset, as found inside zip archives.
 DATASET_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml", ".csv")
+#: Formats whose files may hold several layers.
+MULTI_LAYER_SUFFIXES = (".gpkg", ".kml", ".kmz", ".sqlite", ".gdb")
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def check_shapefile_parts(label: str, shp: str, names: list[str]) -> None:
 
 def choose_layer(label: str, gdal_path: str, layer: str | None) -> str | None:
     """Return the layer to read: --layer, or the only one; refuse ambiguity."""
+    if layer is None and not gdal_path.lower().endswith(MULTI_LAYER_SUFFIXES):
+        return None  # listing would make GDAL scan a large single-layer file
     try:
         names = [str(row[0]) for row in pyogrio.list_layers(gdal_path)]
     except DataSourceError as exc:
