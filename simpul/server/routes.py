@@ -16,6 +16,7 @@ from simpul.server.execute import ApiFunction, execute
 from simpul.server.filtering import with_cql2_json
 from simpul.server.health import healthz
 from simpul.server.negotiation import as_geojson
+from simpul.server.tileroutes import TILE_ROUTES
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -45,6 +46,8 @@ def read_only(path: str, handler: Endpoint) -> Route:
 # Every route is read-only: items are not editable, so POST, PUT, PATCH and
 # DELETE get Starlette's 405, which the error handlers answer in OGC form.
 ROUTES: list[BaseRoute] = [
+    # The node's own tiles API comes first and answers the tile paths below.
+    *TILE_ROUTES,
     read_only("/", endpoint(core_api.landing_page)),
     read_only("/openapi", endpoint(core_api.openapi_)),
     read_only("/conformance", endpoint(conformance)),

@@ -41,7 +41,7 @@ def gpkg_tile(
         return None
     area = frame(tms_id, z, x, y, options.extent, options.buffer)
     names = tile_fields(layer, options)
-    columns = _read(store, layer, area, names)
+    columns = _read(store, layer, area, names, options.min_area)
     ids, blobs = columns[0], columns[1]
     return render(
         area,
@@ -55,21 +55,32 @@ def gpkg_tile(
 
 
 def _read(
-    store: GeoPackageStore, layer: Layer, area: TileFrame, names: Sequence[str]
+    store: GeoPackageStore,
+    layer: Layer,
+    area: TileFrame,
+    names: Sequence[str],
+    min_area: float,
 ) -> list[Sequence[Any]]:
     """Return the id, geometry and *names* columns of the R-tree candidates."""
     ident = store.dialect.ident
     table, geom = ident(layer.table), ident(layer.geometry_column or "")
     rtree = ident(f"rtree_{layer.table}_{layer.geometry_column}")
     selected = ", ".join([ident(layer.pk), geom, *map(ident, names)])
+    west, south, east, north = area.storage_bbox
+    params: list[float] = [east, west, north, south]
+    speck = ""
+    if layer.geometry_type in ("Polygon", "MultiPolygon") and min_area > 0:
+        # A polygon is no larger than its envelope: skip those too small to draw
+        # before reading them (half the limit, for the skew of the projection).
+        speck = " AND (maxx - minx) * (maxy - miny) >= ?"
+        params.append(0.5 * min_area / area.square_units_per_square_degree())
     sql = (
         f"SELECT {selected} FROM {table} WHERE {ident(layer.pk)} IN "
         f"(SELECT id FROM {rtree} "
-        "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)"
+        f"WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?{speck})"
     )
-    west, south, east, north = area.storage_bbox
     try:
-        rows = store.connection().execute(sql, (east, west, north, south)).fetchall()
+        rows = store.connection().execute(sql, params).fetchall()
     except sqlite3.OperationalError as err:
         raise StoreError(f"the store could not answer: {err}") from err
     if not rows:

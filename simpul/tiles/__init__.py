@@ -15,6 +15,9 @@ class TileOptions:
     buffer: int = 64
     #: Douglas-Peucker tolerance in tile units: generalises per zoom level.
     tolerance: float = 1.0
+    #: Polygons smaller than this many square tile units are left out, so low
+    #: zooms do not carry thousands of invisible specks.
+    min_area: float = 4.0
     #: The attributes written into tiles; None means every field of the layer.
     fields: tuple[str, ...] | None = None
     #: The layer name inside the tile.

@@ -58,7 +58,9 @@ def prepare(
     return parts[keep], owners[keep]
 
 
-def paths(geoms: np.ndarray, frame: TileFrame, tolerance: float) -> list[Paths]:
+def paths(
+    geoms: np.ndarray, frame: TileFrame, tolerance: float, min_area: float = 0.0
+) -> list[Paths]:
     """Return the snapped paths of *geoms* (CRS84), one entry per MVT type."""
     parts, owners = prepare(geoms, frame, tolerance)
     if len(parts) == 0:
@@ -72,8 +74,10 @@ def paths(geoms: np.ndarray, frame: TileFrame, tolerance: float) -> list[Paths]:
     for kind in (POINT, LINESTRING, POLYGON):
         chosen = (kinds == kind) & (top[owners] == kind)
         if chosen.any():
-            snap = _SNAP[kind]
-            result.append(snap(parts[chosen], owners[chosen]))
+            if kind == POLYGON:
+                result.append(_polygons(parts[chosen], owners[chosen], min_area))
+            else:
+                result.append(_SNAP[kind](parts[chosen], owners[chosen]))
     return [p for p in result if len(p.lengths)]
 
 
@@ -93,7 +97,7 @@ def _lines(parts: np.ndarray, owners: np.ndarray) -> Paths:
     return Paths(LINESTRING, points[keep[path]], lengths[keep], owners[keep])
 
 
-def _polygons(parts: np.ndarray, owners: np.ndarray) -> Paths:
+def _polygons(parts: np.ndarray, owners: np.ndarray, min_area: float) -> Paths:
     """Snap polygons, dropping collapsed rings and orienting them for MVT."""
     _, coords, (ring_offsets, poly_offsets) = shapely.to_ragged_array(
         parts, include_z=False
@@ -114,7 +118,7 @@ def _polygons(parts: np.ndarray, owners: np.ndarray) -> Paths:
     # exterior collapses is dropped with its holes.
     poly = np.repeat(np.arange(len(poly_offsets) - 1), np.diff(poly_offsets))
     exterior = np.arange(len(ring_sizes)) == poly_offsets[poly]
-    alive = (lengths >= 3) & (area != 0)
+    alive = (lengths >= 3) & (np.abs(area) >= max(2 * min_area, 1))
     alive &= alive[poly_offsets[poly]]
     flip = alive & (exterior != (area > 0))
     points = points[_reversal(ring, lengths, flip)]
@@ -161,4 +165,4 @@ def _reversal(ring: np.ndarray, lengths: np.ndarray, flip: np.ndarray) -> np.nda
     return order
 
 
-_SNAP = {POINT: _points, LINESTRING: _lines, POLYGON: _polygons}
+_SNAP = {POINT: _points, LINESTRING: _lines}

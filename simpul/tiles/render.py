@@ -30,7 +30,7 @@ def render(
     if not wkb:
         return None
     geoms = shapely.from_wkb(np.asarray(wkb, dtype=object))
-    groups = paths(geoms, frame, options.tolerance)
+    groups = paths(geoms, frame, options.tolerance, options.min_area)
     if not groups:
         return None
     attrs = attributes(columns, types, len(wkb))

@@ -38,13 +38,40 @@ def _to_tms_crs(tms_id: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
 
 
-def in_limits(tms_id: str, z: int, x: int, y: int, zooms: tuple[int, int]) -> bool:
-    """Tell whether tile z/x/y exists in *tms_id* within the zoom range *zooms*."""
+def matrix_limits(
+    tms_id: str, z: int, extent: tuple[float, float, float, float] | None
+) -> tuple[int, int, int, int]:
+    """Return min row, max row, min column, max column of tiles over *extent*."""
+    tms = tile_matrix_set(tms_id)
+    matrix = tms.matrix(z)
+    if extent is None:
+        return 0, matrix.matrixHeight - 1, 0, matrix.matrixWidth - 1
+    west, south, east, north = extent
+    top_left = tms.tile(west, north, z)
+    bottom_right = tms.tile(east, south, z)
+    last_row, last_col = matrix.matrixHeight - 1, matrix.matrixWidth - 1
+    return (
+        min(max(top_left.y, 0), last_row),
+        min(max(bottom_right.y, 0), last_row),
+        min(max(top_left.x, 0), last_col),
+        min(max(bottom_right.x, 0), last_col),
+    )
+
+
+def in_limits(
+    tms_id: str,
+    z: int,
+    x: int,
+    y: int,
+    zooms: tuple[int, int],
+    extent: tuple[float, float, float, float] | None = None,
+) -> bool:
+    """Tell whether tile z/x/y is inside the tileset's tile matrix limits."""
     tms = tile_matrix_set(tms_id)
     if not zooms[0] <= z <= min(zooms[1], tms.maxzoom):
         return False
-    matrix = tms.matrix(z)
-    return 0 <= x < matrix.matrixWidth and 0 <= y < matrix.matrixHeight
+    min_row, max_row, min_col, max_col = matrix_limits(tms_id, z, extent)
+    return min_row <= y <= max_row and min_col <= x <= max_col
 
 
 @dataclass(frozen=True)
@@ -61,6 +88,12 @@ class TileFrame:
     xy_bounds: tuple[float, float, float, float]
     #: min lon, min lat, max lon, max lat of the tile and its buffer.
     storage_bbox: tuple[float, float, float, float]
+
+    def square_units_per_square_degree(self) -> float:
+        """Return about how many square tile units one square degree covers here."""
+        west, south, east, north = self.storage_bbox
+        across = self.extent + 2 * self.buffer
+        return across * across / max((east - west) * (north - south), 1e-300)
 
     def to_tile(self, coords: np.ndarray) -> np.ndarray:
         """Return CRS84 *coords* (n x 2) in tile units, y down, as floats."""
@@ -84,8 +117,11 @@ def frame(tms_id: str, z: int, x: int, y: int, extent: int, buffer: int) -> Tile
     # corners bound the buffered tile in longitude and latitude.
     pad_x = (right - left) * buffer / extent
     pad_y = (top - bottom) * buffer / extent
-    west, north = tms.lnglat(left - pad_x, top + pad_y)
-    east, south = tms.lnglat(right + pad_x, bottom - pad_y)
+    limit = tms.xy_bbox
+    west, north = tms.lnglat(max(left - pad_x, limit.left), min(top + pad_y, limit.top))
+    east, south = tms.lnglat(
+        min(right + pad_x, limit.right), max(bottom - pad_y, limit.bottom)
+    )
     return TileFrame(
         tms_id=tms_id,
         z=z,
