@@ -59,6 +59,8 @@ def node_environment(node: Node) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMPUL_")}
     env["PYGEOAPI_CONFIG"] = str(node.config)
     env["PYGEOAPI_OPENAPI"] = str(node.openapi)
+    # The node's public URL is where the tests reach it, so clients can follow links.
+    env["SIMPUL_URL"] = node.url
     return env
 
 
@@ -289,6 +291,13 @@ def fresh_database(cluster: Any) -> Iterator[str]:
     yield name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgis_database(postgis_cluster: Any) -> Iterator[str]:
+    """Return the name of an empty database of the session's cluster."""
+    with fresh_database(postgis_cluster) as name:
+        yield name
 
 
 def make_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
