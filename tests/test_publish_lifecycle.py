@@ -171,6 +171,20 @@ def publish_process(node: NodeDir, path: Path, name: str) -> subprocess.Popen:
 
 
 @needs_data
+def test_concurrent_publishes_both_reach_the_config(node_dir: NodeDir) -> None:
+    processes = [
+        publish_process(node_dir, KELURAHAN, "kelurahan"),
+        publish_process(node_dir, KECAMATAN, "kecamatan"),
+    ]
+
+    errors = [p.communicate(timeout=120)[1] for p in processes]
+
+    assert [p.returncode for p in processes] == [0, 0], errors
+    assert sorted(node_dir.resources()) == ["kecamatan", "kelurahan"]
+    assert sorted(node_dir.layers()) == ["kecamatan", "kelurahan"]
+
+
+@needs_data
 def test_publish_killed_half_way_changes_nothing(
     node_dir: NodeDir, buildings: Path
 ) -> None:

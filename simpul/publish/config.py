@@ -93,15 +93,15 @@ def resources(doc: CommentedMap) -> CommentedMap:
 @contextlib.contextmanager
 def editing(path: Path) -> Iterator[CommentedMap]:
     """Load the config under a lock, yield it for changes, then save it atomically."""
-    lock = path.with_name(f".{path.name}.lock")
-    with open(lock, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            doc = load(path)
-            yield doc
-            save(path, doc)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    # The file itself is replaced on save, so the lock is taken on its folder.
+    folder = os.open(path.parent.absolute(), os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        doc = load(path)
+        yield doc
+        save(path, doc)
+    finally:
+        os.close(folder)
 
 
 def save(path: Path, doc: Any) -> None:
