@@ -205,6 +205,17 @@ def test_fid_attribute_that_is_no_id_is_refused(
     rejected(node_dir, before, result, "fid.geojson", "fid", "rename")
 
 
+def test_attribute_named_like_the_geometry_column_is_refused(
+    node_dir: NodeDir, tmp_path: Path
+) -> None:
+    path = geojson(tmp_path / "geom.geojson", [polygon(ring(SQUARE), GEOM="x")])
+    before = node_dir.state()
+
+    result = node_dir.simpul("publish", path, "--name", "geom")
+
+    rejected(node_dir, before, result, "geom.geojson", "GEOM", "rename")
+
+
 def test_kugi_departures_are_warnings(node_dir: NodeDir, tmp_path: Path) -> None:
     features = [polygon(ring(SQUARE), namobj=" "), polygon(ring(SQUARE), namobj="b")]
     path = geojson(tmp_path / "jalan.geojson", features)

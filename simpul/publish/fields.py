@@ -17,6 +17,8 @@ from simpul.store.base import FieldType
 
 #: The store's feature id column; no attribute may take its name.
 ID_COLUMN = "fid"
+#: The store's geometry column.
+GEOMETRY_COLUMN = "geom"
 OGR_TYPES = {
     "OFTInteger": FieldType.INTEGER,
     "OFTInteger64": FieldType.INTEGER,
@@ -56,9 +58,14 @@ def columns(label: str, table: Table, report: Report) -> Columns:
 
 
 def check_names(label: str, names: list[str]) -> None:
-    """Refuse attribute names that differ only in letter case."""
+    """Refuse attribute names that differ only in letter case, or are reserved."""
     seen: dict[str, str] = {}
     for name in names:
+        if name.lower() == GEOMETRY_COLUMN:
+            raise PublishError(
+                f"{label} has an attribute named {name}, which the node keeps for "
+                "geometries; rename it."
+            )
         other = seen.setdefault(name.lower(), name)
         if other != name:
             raise PublishError(
