@@ -224,3 +224,43 @@ def test_limit_above_the_maximum_is_clamped_not_refused(offices):
 
     assert response.status_code == 200
     assert response.json()["numberReturned"] == 2
+
+
+def test_values_with_angle_brackets_reach_the_client_unchanged(start_node):
+    """JSON escapes keep HTML safe without changing what a client decodes."""
+    import shapely
+
+    from simpul.store import open_writer
+    from simpul.store.base import FieldType, LayerData
+
+    def add(config):
+        config["resources"]["CATATAN_PT_25K"] = {
+            "type": "collection",
+            "title": "Catatan",
+            "description": "Catatan",
+            "keywords": [],
+            "extents": {"spatial": {"bbox": [114.7, -3.5, 114.9, -3.4]}},
+            "providers": [
+                {
+                    "type": "feature",
+                    "name": "simpul_providers.features.FeatureProvider",
+                    "data": "data/simpul.gpkg",
+                    "table": "CATATAN_PT_25K",
+                }
+            ],
+        }
+
+    node = start_node(add, healthy=False)
+    remark = "luas < 5 ha & jarak > 2 km </script>"
+    data = LayerData(
+        "Point",
+        [shapely.to_wkb(shapely.Point(114.8, -3.44))],
+        {"REMARK": [remark]},
+        {"REMARK": FieldType.STRING},
+    )
+    open_writer(str(node.data / "simpul.gpkg")).replace_layer("CATATAN_PT_25K", data)
+
+    response = requests.get(f"{node.url}/collections/CATATAN_PT_25K/items", timeout=10)
+
+    assert response.json()["features"][0]["properties"]["REMARK"] == remark
+    assert "</script>" not in response.text

@@ -109,3 +109,39 @@ def test_filter_on_an_unknown_property_is_a_bad_request(offices_node):
 
     assert response.status_code == 400
     assert response.json()["code"]
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"filter": "NAMOBJ LIKE"}, "Invalid CQL2-TEXT filter"),
+        ({"filter": "{not json", "filter-lang": "cql2-json"}, "Invalid CQL2-JSON"),
+        ({"filter": "NAMOBJ = 'x'", "filter-lang": "ecql"}, "not supported"),
+    ],
+)
+def test_a_malformed_filter_gets_a_400_that_says_why(offices_node, params, words):
+    url = f"{offices_node.url}/collections/{LAYER}/items"
+
+    response = requests.get(url, params=params, timeout=10)
+
+    assert response.status_code == 400
+    assert words in response.json()["description"]
+
+
+def test_cql2_json_paging_links_keep_the_filter(offices_node):
+    url = f"{offices_node.url}/collections/{LAYER}/items"
+    cql2 = {"op": "like", "args": [{"property": "NAMOBJ"}, "Kantor Camat%"]}
+    params = {"filter-lang": "cql2-json", "filter": json.dumps(cql2), "limit": 1}
+
+    names, pages = [], 0
+    response = requests.get(url, params=params, timeout=10)
+    while True:
+        pages += 1
+        body = response.json()
+        names += [f["properties"]["NAMOBJ"] for f in body["features"]]
+        nxt = [link["href"] for link in body["links"] if link["rel"] == "next"]
+        if not nxt or pages > 5:
+            break
+        response = requests.get(nxt[0], timeout=10)
+
+    assert sorted(names) == ["Kantor Camat Cempaka", "Kantor Camat Landasan Ulin"]

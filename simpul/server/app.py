@@ -19,7 +19,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from simpul.catalogue.routes import CATALOGUE_ROUTES
-from simpul.server import settings
+from simpul.server import settings, upstream
 from simpul.server.apis import ApiCache
 from simpul.server.errors import EXCEPTION_HANDLERS, ServerErrorMiddleware
 from simpul.server.openapi import write_openapi
@@ -34,6 +34,7 @@ STATIC_DIR = Path(pygeoapi.__file__).parent / "static"
 
 def create_app(config: Path | None = None, openapi: Path | None = None) -> Starlette:
     """Build the app; files default to PYGEOAPI_CONFIG and PYGEOAPI_OPENAPI."""
+    upstream.install()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

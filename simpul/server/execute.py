@@ -8,12 +8,12 @@ from http import HTTPStatus
 from typing import Any
 
 from pygeoapi.api import API, APIRequest, apply_gzip
-from pygeoapi.util import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
 from simpul.server.apis import ApiCache
 from simpul.server.errors import OGCError
+from simpul.server.upstream import to_json
 
 ApiFunction = Callable[..., tuple[dict, int, str | bytes]]
 

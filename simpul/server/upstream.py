@@ -1,0 +1,72 @@
+"""Corrections to pygeoapi's behaviour, installed once when the server starts.
+
+- JSON: pygeoapi's ``to_json`` turns ``<`` and ``>`` in values into ``&lt;`` and
+  ``&gt;`` (so that JSON inlined into its HTML pages cannot close a script tag),
+  which changes the data a client receives. Ours escapes them the JSON way
+  (``\\u003c``), which is just as safe inside HTML and decodes to the same value;
+  it is also several times faster (orjson).
+- Logging: pygeoapi logs every client error (a 404 collection, a bad filter) at
+  ERROR; those are demoted to INFO so ERROR means a failure of the server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import orjson
+from pygeoapi.provider.base import ProviderGenericError
+from pygeoapi.util import json_serial
+
+#: Modules that imported pygeoapi.util.to_json by name.
+TO_JSON_USERS = (
+    "pygeoapi.util",
+    "pygeoapi.api",
+    "pygeoapi.api.itemtypes",
+    "pygeoapi.api.tiles",
+)
+
+_HTML_SAFE = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
+
+
+def to_json(dict_: Any, pretty: bool = False) -> str:
+    """Serialise to JSON that is also safe to inline in an HTML script."""
+    option = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+    if pretty:
+        option |= orjson.OPT_INDENT_2
+    data = orjson.dumps(dict_, default=json_serial, option=option)
+    # In JSON text these bytes occur only inside strings, where escapes are valid.
+    for raw, escaped in _HTML_SAFE:
+        if raw in data:
+            data = data.replace(raw, escaped)
+    return data.decode("utf-8")
+
+
+class ClientErrorsAtInfo(logging.Filter):
+    """Demote pygeoapi's records of client errors from ERROR to INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.ERROR and _client_error(record):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+        return True
+
+
+def _client_error(record: logging.LogRecord) -> bool:
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        return isinstance(exc, ProviderGenericError) and exc.http_status_code < 500
+    return record.funcName in ("get_exception", "get_collection_items")
+
+
+def install() -> None:
+    """Apply the corrections (idempotent)."""
+    for name in TO_JSON_USERS:
+        module = importlib.import_module(name)
+        if hasattr(module, "to_json"):
+            module.to_json = to_json  # type: ignore[attr-defined]
+    for name in ("pygeoapi.api", "pygeoapi.api.itemtypes", "pygeoapi.api.tiles"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ClientErrorsAtInfo) for f in logger.filters):
+            logger.addFilter(ClientErrorsAtInfo())
