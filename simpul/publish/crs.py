@@ -32,11 +32,17 @@ def source_crs(
                 f"--crs {override} is not a coordinate reference system known to "
                 "PROJ; give it like EPSG:32750."
             ) from None
-        if declared and not CRS.from_user_input(declared).equals(crs):
+        if declared and short(declared) != short(crs):
             report.warn(f"{label} declares {short(declared)}; using --crs {override}")
         return crs
     if declared:
-        return CRS.from_user_input(declared)
+        try:
+            return CRS.from_user_input(declared)
+        except CRSError:
+            raise PublishError(
+                f"{label} declares a coordinate reference system PROJ cannot "
+                "read; give the right one with --crs, e.g. --crs EPSG:32750."
+            ) from None
     if assume_wgs84:
         report.warn(f"{label} states no CRS; its lon/lat columns are read as WGS 84")
         return WGS84
@@ -112,6 +118,9 @@ def check_area(label: str, crs: CRS, lonlat: np.ndarray, native: np.ndarray) -> 
 
 def short(crs: CRS | str) -> str:
     """Return 'EPSG:32750' when the CRS has an authority code, else its name."""
-    crs = CRS.from_user_input(crs)
+    try:
+        crs = CRS.from_user_input(crs)
+    except CRSError:
+        return str(crs)[:40]
     code = crs.to_authority(min_confidence=70)
     return ":".join(code) if code else crs.name
