@@ -21,6 +21,7 @@ from pygeoapi.provider.base import (
 from simpul.store.base import (
     FieldType,
     Layer,
+    LayerChanged,
     LayerNotFound,
     Query,
     QueryError,
@@ -105,7 +106,6 @@ class FeatureProvider(BaseProvider):
         **kwargs: Any,
     ) -> dict:
         """Return a GeoJSON FeatureCollection of one page of matching features."""
-        layer = self.layer
         query = Query(
             bbox=bbox or None,
             filter=filterq,
@@ -120,10 +120,7 @@ class FeatureProvider(BaseProvider):
             limit=limit,
         )
         try:
-            matched = self.store.matched(layer, query)
-            rows = (
-                [] if resulttype == "hits" else list(self.store.features(layer, query))
-            )
+            layer, matched, rows = self._read(query, resulttype == "hits")
         except QueryError as err:
             raise ProviderInvalidQueryError(user_msg=str(err)) from err
         except StoreError as err:
@@ -135,6 +132,19 @@ class FeatureProvider(BaseProvider):
             "numberMatched": matched.count,
             "numberReturned": len(features),
         } | ({} if matched.exact else {"numberMatchedEstimated": True})
+
+    def _read(self, query: Query, hits: bool) -> tuple[Layer, Any, list]:
+        """Count and read a page, again once if the layer was swapped meanwhile."""
+        for attempt in (1, 2):
+            layer = self.layer
+            try:
+                matched = self.store.matched(layer, query)
+                rows = [] if hits else list(self.store.features(layer, query))
+                return layer, matched, rows
+            except LayerChanged:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def get(
         self, identifier: Any, crs_transform_spec: Any = None, **kwargs: Any

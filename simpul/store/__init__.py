@@ -10,14 +10,15 @@ from .base import Store, StoreWriter
 
 _STORES: dict[str, Store] = {}
 
-_ENV = re.compile(r"\$\{(\w+)\}")
+_ENV = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 
 
 def resolve(reference: str, base_dir: Path | str) -> str:
-    """Return a store reference with ${VAR} filled in and paths made absolute."""
+    """Return a store reference with ${VAR} or ${VAR:-default} filled in and
+    paths made absolute."""
 
     def fill(match: re.Match) -> str:
-        value = os.environ.get(match.group(1))
+        value = os.environ.get(match.group(1)) or match.group(2)
         if value is None:
             raise ValueError(f"environment variable {match.group(1)} is not set")
         return value
@@ -49,6 +50,18 @@ def open_store(reference: str, base_dir: Path | str = ".") -> Store:
             store = GeoPackageStore(Path(key))
         _STORES[key] = store
     return store
+
+
+def release(reference: str, base_dir: Path | str = ".") -> None:
+    """Close and forget this process's reader of a store.
+
+    GDAL writes GeoPackages with a SQLite library of its own; two SQLite libraries
+    must not hold the same file open in one process, so publishing releases the
+    reader before it writes.
+    """
+    store = _STORES.pop(resolve(reference, base_dir), None)
+    if store is not None:
+        store.close()
 
 
 def open_writer(reference: str, base_dir: Path | str = ".") -> StoreWriter:

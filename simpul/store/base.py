@@ -130,12 +130,19 @@ class LayerNotFound(StoreError):
     """No layer of that name is published."""
 
 
+class LayerChanged(StoreError):
+    """The layer was republished while a request was reading it; read it again."""
+
+
 class QueryError(ValueError):
     """The query cannot be answered as asked (unknown field, bad value)."""
 
 
 class Store(ABC):
     """Read access to the layers of one store."""
+
+    def close(self) -> None:  # noqa: B027 - a store without connections has none
+        """Release the store's connections; it reopens them when used again."""
 
     @abstractmethod
     def layers(self) -> list[Layer]:

@@ -125,7 +125,8 @@ class Compiler:
     def _In(self, node: ast.In) -> str:
         ftype = self._temporal_type(node.lhs, *node.sub_nodes)
         items = ", ".join(self._operand(n, ftype) for n in node.sub_nodes)
-        return f"{self._operand(node.lhs, ftype)} {'NOT ' if node.not_ else ''}IN ({items})"
+        not_ = "NOT " if node.not_ else ""
+        return f"{self._operand(node.lhs, ftype)} {not_}IN ({items})"
 
     def _IsNull(self, node: ast.IsNull) -> str:
         return f"{self.compile(node.lhs)} IS {'NOT ' if node.not_ else ''}NULL"

@@ -19,7 +19,17 @@ import shapely
 from simpul.tiles import TileOptions
 
 from . import geometry as gpb
-from .base import Field, FieldType, Layer, LayerNotFound, Query, Row, Store, StoreError
+from .base import (
+    Field,
+    FieldType,
+    Layer,
+    LayerChanged,
+    LayerNotFound,
+    Query,
+    Row,
+    Store,
+    StoreError,
+)
 from .cql import Dialect
 from .gpkg_tiles import gpkg_tile
 from .sql import SelectBuilder
@@ -115,6 +125,8 @@ class GeoPackageStore(Store):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
         self._layers: dict[str, Layer] = {}
         self._counts: dict[tuple, int] = {}
 
@@ -130,13 +142,25 @@ class GeoPackageStore(Store):
             conn.execute("PRAGMA case_sensitive_like = ON")
             conn.create_function("simpul_relate", 3, _relate, deterministic=True)
             self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
         return conn
+
+    def close(self) -> None:
+        """Close every connection this store opened, in any thread."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         LOGGER.debug("SQL %s %s", sql, params)
         try:
             return self.connection().execute(sql, params)
         except sqlite3.OperationalError as err:
+            if "no such table" in str(err):
+                raise LayerChanged(str(err)) from err
             raise StoreError(f"the store could not answer: {err}") from err
 
     def layers(self) -> list[Layer]:

@@ -21,6 +21,7 @@ import numpy as np
 import pyogrio.raw
 import shapely
 
+from . import release
 from .base import (
     STORAGE_SRID,
     FieldType,
@@ -37,7 +38,7 @@ LOGGER = logging.getLogger(__name__)
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,62}$")
 
 #: Seconds an old table stays after the swap, for requests that already chose it.
-GRACE_SECONDS = 3.0
+GRACE_SECONDS = 1.0
 
 REGISTRY_DDL = f"""
 CREATE TABLE IF NOT EXISTS {REGISTRY} (
@@ -75,9 +76,10 @@ class GeoPackageWriter(StoreWriter):
         with self._lock():
             version = time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
             table = f"{name}__{version}"
+            release(str(self.path))
             self._write_table(table, data)
             with self._connect() as conn:
-                conn.execute(REGISTRY_DDL)
+                _ensure_registry(conn)
                 self._drop_orphans(conn, name, keep=table)
                 old = conn.execute(
                     f"SELECT table_name FROM {REGISTRY} WHERE name = ?", (name,)
@@ -85,7 +87,8 @@ class GeoPackageWriter(StoreWriter):
                 extent = _extent(data)
                 conn.execute(
                     f"INSERT OR REPLACE INTO {REGISTRY} VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?)",
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?)",
                     (
                         name,
                         table,
@@ -100,14 +103,18 @@ class GeoPackageWriter(StoreWriter):
                 time.sleep(self.grace_seconds)
                 with self._connect() as conn:
                     _drop_table(conn, old[0])
-        return GeoPackageStore(self.path).layer(name)
+        reader = GeoPackageStore(self.path)
+        try:
+            return reader.layer(name)
+        finally:
+            reader.close()
 
     def drop_layer(self, name: str) -> None:
         check_name(name)
         if not self.path.exists():
             raise LayerNotFound(name)
         with self._lock(), self._connect() as conn:
-            conn.execute(REGISTRY_DDL)
+            _ensure_registry(conn)
             row = conn.execute(
                 f"SELECT table_name FROM {REGISTRY} WHERE name = ?", (name,)
             ).fetchone()
@@ -190,6 +197,16 @@ class GeoPackageWriter(StoreWriter):
             ):
                 LOGGER.info("dropping unfinished table %s", table)
                 _drop_table(conn, table)
+
+
+def _ensure_registry(conn: sqlite3.Connection) -> None:
+    """Create the registry, or add the columns a store from an older writer lacks."""
+    conn.execute(REGISTRY_DDL)
+    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({REGISTRY})")}
+    if "dense_ids" not in columns:
+        conn.execute(
+            f"ALTER TABLE {REGISTRY} ADD COLUMN dense_ids INTEGER NOT NULL DEFAULT 0"
+        )
 
 
 def check_name(name: str) -> None:

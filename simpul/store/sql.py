@@ -124,7 +124,8 @@ class SelectBuilder:
         col = self.dialect.ident(name)
         if field.type in TEMPORAL:
             inst = self.dialect.instant
-            return f"{inst(col, field.type)} = {inst(compiler.compile_value(value), field.type)}"
+            literal = inst(compiler.compile_value(value), field.type)
+            return f"{inst(col, field.type)} = {literal}"
         return f"{col} = {compiler.compile_value(typed(value, field.type, name))}"
 
     def _datetime(self, compiler: Compiler, name: str, value: str) -> str:
