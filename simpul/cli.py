@@ -113,6 +113,10 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the node with uvicorn until interrupted."""
     path = config.config_path(args.config).absolute()
     os.environ.setdefault("PYGEOAPI_OPENAPI", str(config.openapi_path(path)))
+    if args.port and "SIMPUL_URL" not in os.environ:
+        # The config's default public URL is http://localhost:5000; on another
+        # port, links must lead to where the node answers.
+        os.environ["SIMPUL_URL"] = f"http://localhost:{args.port}"
     from simpul.server.app import run
 
     run(path, args.host, args.port)
