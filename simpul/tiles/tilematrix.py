@@ -38,6 +38,7 @@ def _to_tms_crs(tms_id: str) -> pyproj.Transformer:
     return pyproj.Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def matrix_limits(
     tms_id: str, z: int, extent: tuple[float, float, float, float] | None
 ) -> tuple[int, int, int, int]:
