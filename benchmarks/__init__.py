@@ -1,0 +1,1 @@
+"""The node's benchmark suite: `scripts/bench [suite ...]`, one module per suite."""

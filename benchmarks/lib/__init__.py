@@ -1,0 +1,1 @@
+"""Pieces shared by the benchmark suites: workload, servers, timing, reports."""
