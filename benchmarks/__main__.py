@@ -1,9 +1,9 @@
 """Run benchmark suites: `python -m benchmarks [suite ...] [options]`.
 
-A suite is a module benchmarks/<name>.py. One that defines `main(argv) -> int`
-is imported and called; any other (a `main()` reading sys.argv) is run as a
-script. The options after the suite names go to every suite run. With no suite
-named, all of them run.
+A suite is a module benchmarks/<name>.py with a top-level `main` function; other
+modules there are helpers. A `main(argv) -> int` is imported and called; a
+`main()` reading sys.argv is run as a script. The options after the suite names
+go to every suite run. With no suite named, all of them run.
 """
 
 from __future__ import annotations
@@ -21,20 +21,24 @@ def suites() -> dict[str, Path]:
     """Return the suites found beside this file, by name."""
     found = {}
     for path in sorted(HERE.glob("*.py")):
-        if not path.name.startswith("_"):
+        if not path.name.startswith("_") and _main(path) is not None:
             found[path.stem] = path
     return found
 
 
-def takes_argv(path: Path) -> bool:
-    """Tell whether the module at *path* defines `main` taking an argument list."""
+def _main(path: Path) -> ast.FunctionDef | None:
+    """Return the top-level `main` function of the module at *path*, if any."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return any(
-        isinstance(node, ast.FunctionDef)
-        and node.name == "main"
-        and len(node.args.args) == 1
-        for node in tree.body
-    )
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "main":
+            return node
+    return None
+
+
+def takes_argv(path: Path) -> bool:
+    """Tell whether the suite's `main` takes the argument list."""
+    main = _main(path)
+    return main is not None and len(main.args.args) == 1
 
 
 def run(name: str, path: Path, options: list[str]) -> int:
