@@ -34,6 +34,10 @@ DEGREES = 1e-7
 METRES = 0.01
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
+#: The CRSs every published collection offers, in the order the metadata lists them.
+OUTPUT_CRS = [CRS84] + [
+    f"{EPSG}{code}" for code in (4326, 3857, 32750, 23880, 4755, 9470, 9490)
+]
 
 needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared data not present")
 

@@ -12,9 +12,9 @@ from owslib.ogcapi.features import Features
 sys.path.insert(0, str(Path(__file__).parent))
 from clients_fixtures import (  # noqa: E402
     CRS84,
-    EPSG,
     ESRI,
     KECAMATAN,
+    OUTPUT_CRS,
     REAL,
     Dataset,
     assert_matches_source,
@@ -26,10 +26,6 @@ from clients_fixtures import (  # noqa: E402
 )
 
 pytestmark = needs_data
-
-OUTPUT_CRS = [CRS84] + [
-    f"{EPSG}{c}" for c in (4326, 3857, 32750, 23880, 4755, 9470, 9490)
-]
 
 
 @pytest.fixture(scope="module")
