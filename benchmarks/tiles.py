@@ -45,6 +45,11 @@ mvt AS (
 SELECT length(ST_AsMVT(mvt.*, 'buildings', 4096, 'geom', 'id')) FROM mvt;
 """
 
+CANCEL_SQL = (
+    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+    "WHERE state = 'active' AND pid <> pg_backend_pid()"
+)
+
 sys.path.insert(0, str(ROOT))
 from simpul.store import pgcluster  # noqa: E402
 
@@ -395,6 +400,8 @@ def report(
         ]
         for template in peers.values():
             peer = http_ms(session, template.format(z=z, x=tile.x, y=tile.y), runs)
+            if peer is None:  # the abandoned query would slow every later figure
+                psql(cluster, CANCEL_SQL)
             row.append(
                 _ms(peer) + (f" ({peer / cold:.1f}x ours)" if peer and cold else "")
             )

@@ -172,10 +172,16 @@ def test_tile_matrix_sets_come_from_morecantile(node: Any) -> None:
     assert missing.status_code == 404
 
 
-def test_collection_links_to_its_vector_tilesets(node: Any) -> None:
+def test_landing_page_and_collection_link_to_vector_tilesets(node: Any) -> None:
+    tiles = f"{node.url}/collections/{NAME}/tiles"
+    landing = requests.get(f"{node.url}/?f=json", timeout=30).json()
+    hrefs = {
+        link["href"] for link in landing["links"] if link["rel"] == TILESETS_VECTOR
+    }
+    assert hrefs == {tiles}
     collection = requests.get(f"{node.url}/collections/{NAME}?f=json", timeout=30)
-    rels = {link["rel"] for link in collection.json()["links"]}
-    assert TILESETS_VECTOR in rels
+    links = collection.json()["links"]
+    assert any(link["rel"] == TILESETS_VECTOR for link in links)
 
 
 def test_tilesets_list_and_metadata_describe_the_layer(node: Any) -> None:

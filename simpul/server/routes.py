@@ -16,6 +16,7 @@ from simpul.server.execute import ApiFunction, execute
 from simpul.server.filtering import with_cql2_json
 from simpul.server.health import healthz
 from simpul.server.negotiation import as_geojson
+from simpul.server.tilelinks import with_tile_links
 from simpul.server.tileroutes import TILE_ROUTES
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -48,7 +49,7 @@ def read_only(path: str, handler: Endpoint) -> Route:
 ROUTES: list[BaseRoute] = [
     # The node's own tiles API comes first and answers the tile paths below.
     *TILE_ROUTES,
-    read_only("/", endpoint(core_api.landing_page)),
+    read_only("/", endpoint(with_tile_links(core_api.landing_page))),
     read_only("/openapi", endpoint(core_api.openapi_)),
     read_only("/conformance", endpoint(conformance)),
     read_only("/healthz", healthz),

@@ -59,6 +59,21 @@ def matrix_limits(
     )
 
 
+#: The sphere of Web Mercator (EPSG:3857), and the latitude where its square ends.
+_RADIUS, _MAX_LAT = 6378137.0, 85.0511287798066
+
+
+def _project(tms_id: str, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return CRS84 *coords* in the CRS of *tms_id*, by formula where one exists."""
+    if tms_id == "WorldCRS84Quad":
+        return coords[:, 0], coords[:, 1]
+    if tms_id == "WebMercatorQuad":
+        lat = np.radians(np.clip(coords[:, 1], -_MAX_LAT, _MAX_LAT))
+        x = _RADIUS * np.radians(coords[:, 0])
+        return x, _RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
+    return _to_tms_crs(tms_id).transform(coords[:, 0], coords[:, 1])
+
+
 def in_limits(
     tms_id: str,
     z: int,
@@ -100,7 +115,7 @@ class TileFrame:
         """Return CRS84 *coords* (n x 2) in tile units, y down, as floats."""
         if coords.shape[0] == 0:
             return coords
-        tx, ty = _to_tms_crs(self.tms_id).transform(coords[:, 0], coords[:, 1])
+        tx, ty = _project(self.tms_id, coords)
         left, bottom, right, top = self.xy_bounds
         out = np.empty_like(coords)
         out[:, 0] = (np.asarray(tx) - left) * (self.extent / (right - left))
