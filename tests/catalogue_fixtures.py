@@ -16,6 +16,8 @@ import pytest
 import requests
 import yaml
 
+from simpul.catalogue.collection import catalogue_resource
+
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import Node  # noqa: E402
 
@@ -32,22 +34,6 @@ DATASETS = {
     "kecamatan_kalsel": KECAMATAN,
     "kabupaten_kalsel": KABUPATEN,
 }
-CATALOGUE = {
-    "type": "collection",
-    "title": "Katalog metadata",
-    "description": "Katalog metadata simpul jaringan",
-    "keywords": ["katalog", "metadata"],
-    "links": [],
-    "extents": {"spatial": {"bbox": [114.5, -4.5, 116.5, -1.0]}},
-    "providers": [
-        {
-            "type": "record",
-            "name": "simpul_providers.records.RecordsProvider",
-            "data": "data/catalogue.sqlite",
-        }
-    ],
-}
-
 needs_data = pytest.mark.skipif(not KECAMATAN.exists(), reason="shared data absent")
 
 
@@ -115,7 +101,7 @@ class CatalogueNode:
 
 def add_catalogue(config: dict[str, Any]) -> None:
     """Add the catalogue collection unless the base configuration has it."""
-    config["resources"].setdefault("catalogue", CATALOGUE)
+    config["resources"].setdefault("catalogue", catalogue_resource())
 
 
 def served_catalogue(start: Callable[..., Node]) -> CatalogueNode:

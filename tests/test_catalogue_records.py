@@ -10,6 +10,7 @@ import pytest
 import requests
 from lxml import etree
 
+from simpul.catalogue import ensure_catalogue_collection
 from simpul.catalogue.iso import validate_iso
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -20,6 +21,7 @@ from catalogue_fixtures import (  # noqa: E402
     needs_data,
     served_catalogue,
 )
+from conftest import BASE_CONFIG  # noqa: E402
 
 NS = {
     "gmd": "http://www.isotc211.org/2005/gmd",
@@ -153,3 +155,14 @@ def test_record_merges_derived_facts(catalogue):
     assert props["kodeSimpul"] == "6372"
     assert {"name": "nama", "type": "string"} in props["attributes"]
     assert record["geometry"]["type"] == "Polygon"
+
+
+def test_catalogue_collection_is_added_once(tmp_path):
+    config = tmp_path / "pygeoapi-config.yml"
+    config.write_text(BASE_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+
+    assert ensure_catalogue_collection(config) is True
+    assert ensure_catalogue_collection(config) is False
+    text = config.read_text(encoding="utf-8")
+    assert "simpul_providers.records.RecordsProvider" in text
+    assert "# Node settings read by simpul" in text
