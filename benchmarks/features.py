@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .lib import cases, floors, machine, node, vanilla, workload
+from .lib.breakdown import breakdown, overhead
 from .lib.measure import measure_cases, measure_harvests
 from .lib.paths import WORK
 from .lib.render import document, render
@@ -67,13 +68,19 @@ def _run(
     print("measuring requests ...", flush=True)
     todo = cases.cases(table, args.count, bbox)
     rows = measure_cases(todo, table, server.url, peer, args.repeat)
+    print("timing the stages of our node ...", flush=True)
+    stages = {
+        c.name: breakdown(ours.config, table, c, server.url, args.repeat)
+        for c in todo[:3]
+    }
+    stages["fixed costs"] = overhead(server.url, args.repeat)
     print("measuring harvests ...", flush=True)
     repeat, timeout = args.harvest_repeat, args.harvest_timeout
     servers = (server.url, peer)
     rows.append(measure_harvests(table, args.count, servers, repeat, timeout, folder))
     setup = {"count": args.count, "seed": args.seed, "bbox": bbox}
     setup |= {"publish_s": round(ours.publish_seconds, 2), "vanilla": versions}
-    return document(start_machine, setup, rows)
+    return document(start_machine, setup, rows, stages)
 
 
 def _vanilla(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import Any
 
 from psycopg import sql
 
@@ -43,6 +44,27 @@ def tile_statement(layer: Layer, tms_id: str, options: TileOptions) -> sql.Compo
     )
 
 
+def tile_params(
+    tms_id: str, z: int, x: int, y: int, options: TileOptions
+) -> dict[str, Any]:
+    """Return the parameters of the tile statement for tile z/x/y."""
+    area = frame(tms_id, z, x, y, options.extent, options.buffer)
+    left, bottom, right, top = area.xy_bounds
+    units = (right - left) / options.extent
+    return {
+        "left": left,
+        "bottom": bottom,
+        "right": right,
+        "top": top,
+        "layer": options.layer_name,
+        "extent": options.extent,
+        "buffer": options.buffer,
+        "tolerance": options.tolerance * units,
+        "pad_x": options.buffer * units,
+        "pad_y": options.buffer * (top - bottom) / options.extent,
+    }
+
+
 def postgis_tile(
     db: Database,
     layer: Layer,
@@ -55,20 +77,7 @@ def postgis_tile(
     """Return tile z/x/y of *layer*, or None when no feature shows in it."""
     if layer.geometry_column is None:
         return None
-    area = frame(tms_id, z, x, y, options.extent, options.buffer)
-    left, bottom, right, top = area.xy_bounds
-    units = (right - left) / options.extent
-    params = {
-        "left": left,
-        "bottom": bottom,
-        "right": right,
-        "top": top,
-        "layer": options.layer_name,
-        "extent": options.extent,
-        "buffer": options.buffer,
-        "tolerance": options.tolerance * units,
-        "pad_x": options.buffer * units,
-        "pad_y": options.buffer * (top - bottom) / options.extent,
-    }
-    data = db.rows(tile_statement(layer, tms_id, options), params, binary=True)[0][0]
+    statement = tile_statement(layer, tms_id, options)
+    params = tile_params(tms_id, z, x, y, options)
+    data = db.rows(statement, params, binary=True)[0][0]
     return bytes(data) if data else None
