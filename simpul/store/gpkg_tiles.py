@@ -7,13 +7,17 @@ snapping and encoding run on whole arrays (see simpul.tiles).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from simpul.tiles import TileOptions
+from simpul.tiles.dictionary import AttributeDictionary, build
 from simpul.tiles.fromrows import tile_fields
-from simpul.tiles.render import render
+from simpul.tiles.render import render_coded
 from simpul.tiles.tilematrix import TileFrame, frame
 
 from . import geometry as gpb
@@ -40,32 +44,36 @@ def gpkg_tile(
     if layer.geometry_column is None:
         return None
     area = frame(tms_id, z, x, y, options.extent, options.buffer)
-    names = tile_fields(layer, options)
-    columns = _read(store, layer, area, names, options.min_area)
-    ids, blobs = columns[0], columns[1]
-    return render(
-        area,
-        options,
-        [_wkb(b) for b in blobs],
-        ids,
-        dict(zip(names, columns[2:], strict=True)),
-        {f.name: f.type for f in layer.fields},
-        layer.pk,
-    )
+    names = tuple(tile_fields(layer, options))
+    ids, blobs = _read(store, layer, area, options.min_area)
+    if not ids:
+        return None
+    coded = _dictionary(store, layer, names).for_features(np.asarray(ids))
+    wkb = [_wkb(b) for b in blobs]
+    return render_coded(area, options, wkb, ids, coded, layer.pk)
+
+
+@functools.lru_cache(maxsize=16)
+def _dictionary(
+    store: GeoPackageStore, layer: Layer, names: tuple[str, ...]
+) -> AttributeDictionary:
+    """Return the coded attributes of one version of a layer (read once)."""
+    ident = store.dialect.ident
+    selected = ", ".join([ident(layer.pk), *map(ident, names)])
+    sql = f"SELECT {selected} FROM {ident(layer.table)}"
+    rows = _fetch(store, sql, [])
+    columns = list(zip(*rows, strict=True)) or [[] for _ in range(len(names) + 1)]
+    types = {f.name: f.type for f in layer.fields}
+    return build(columns[0], dict(zip(names, columns[1:], strict=True)), types)
 
 
 def _read(
-    store: GeoPackageStore,
-    layer: Layer,
-    area: TileFrame,
-    names: Sequence[str],
-    min_area: float,
-) -> list[Sequence[Any]]:
-    """Return the id, geometry and *names* columns of the R-tree candidates."""
+    store: GeoPackageStore, layer: Layer, area: TileFrame, min_area: float
+) -> tuple[Sequence[int], Sequence[bytes | None]]:
+    """Return the ids and geometry blobs of the R-tree candidates."""
     ident = store.dialect.ident
     table, geom = ident(layer.table), ident(layer.geometry_column or "")
     rtree = ident(f"rtree_{layer.table}_{layer.geometry_column}")
-    selected = ", ".join([ident(layer.pk), geom, *map(ident, names)])
     west, south, east, north = area.storage_bbox
     params: list[float] = [east, west, north, south]
     speck = ""
@@ -75,17 +83,23 @@ def _read(
         speck = " AND (maxx - minx) * (maxy - miny) >= ?"
         params.append(0.5 * min_area / area.square_units_per_square_degree())
     sql = (
-        f"SELECT {selected} FROM {table} WHERE {ident(layer.pk)} IN "
+        f"SELECT {ident(layer.pk)}, {geom} FROM {table} WHERE {ident(layer.pk)} IN "
         f"(SELECT id FROM {rtree} "
         f"WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?{speck})"
     )
+    rows = _fetch(store, sql, params)
+    if not rows:
+        return [], []
+    ids, blobs = zip(*rows, strict=True)
+    return ids, blobs
+
+
+def _fetch(store: GeoPackageStore, sql: str, params: Sequence[Any]) -> list[tuple]:
+    """Run a query on the store's connection."""
     try:
-        rows = store.connection().execute(sql, params).fetchall()
+        return store.connection().execute(sql, params).fetchall()
     except sqlite3.OperationalError as err:
         raise StoreError(f"the store could not answer: {err}") from err
-    if not rows:
-        return [[] for _ in range(2 + len(names))]
-    return list(zip(*rows, strict=True))
 
 
 def _wkb(blob: bytes | None) -> bytes | None:

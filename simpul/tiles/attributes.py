@@ -22,6 +22,8 @@ class Attributes:
     values: list[Any]
     #: (features, keys) indexes into *values*; -1 where the value is null.
     codes: np.ndarray
+    #: The values already encoded as values table entries, when known.
+    entries: list[bytes] | None = None
 
 
 def attributes(
@@ -80,9 +82,15 @@ def with_ids(
     others = [None if ok else i for i, ok in zip(ids, unsigned, strict=True)]
     extra = attributes({id_name: others}, {}, count)
     codes = extra.codes + np.where(extra.codes >= 0, len(attrs.values), 0)
+    entries = None
+    if attrs.entries is not None:
+        from .encoding import value_entries  # encoding builds on this module
+
+        entries = [*attrs.entries, *value_entries(extra.values)]
     merged = Attributes(
         [*attrs.keys, id_name],
         [*attrs.values, *extra.values],
         np.hstack([attrs.codes, codes]),
+        entries,
     )
     return merged, numbers, unsigned

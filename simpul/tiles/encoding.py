@@ -132,10 +132,24 @@ def _values(values: list[Any]) -> bytes:
     return b"".join(chunks)
 
 
+def value_entries(values: list[Any]) -> list[bytes]:
+    """Return each value's values table entry, encoded on its own."""
+    entries = []
+    for value in values:
+        if type(value) is str and len(text := value.encode()) < 126:
+            head = (LAYER_VALUES, len(text) + 2, VALUE_STRING, len(text))
+            entries.append(bytes(head) + text)
+        else:
+            entries.append(_value(value))
+    return entries
+
+
 def layer_header(name: str, extent: int, attrs: Attributes) -> bytes:
     """Return the layer's fields other than its features."""
     layer = vector_tile_pb2.tile.layer(version=2, name=name, extent=extent)
     layer.keys.extend(attrs.keys)
+    if attrs.entries is not None:
+        return layer.SerializeToString() + b"".join(attrs.entries)
     return layer.SerializeToString() + _values(attrs.values)
 
 

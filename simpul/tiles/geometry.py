@@ -50,11 +50,11 @@ def prepare(
     outside = (bounds[:, :2] < low).any(axis=1) | (bounds[:, 2:] > high).any(axis=1)
     geoms[outside] = shapely.clip_by_rect(geoms[outside], low, low, high, high)
 
-    parts, owners = shapely.get_parts(geoms, return_index=True)
+    parts, owners = geoms, np.arange(len(geoms))
     while len(parts) and (shapely.get_type_id(parts) > 3).any():
         nested, index = shapely.get_parts(parts, return_index=True)
         parts, owners = nested, owners[index]
-    keep = ~shapely.is_empty(parts)
+    keep = ~(shapely.is_empty(parts) | shapely.is_missing(parts))
     return parts[keep], owners[keep]
 
 

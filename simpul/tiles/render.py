@@ -11,7 +11,7 @@ import shapely
 from simpul.store.base import FieldType
 
 from . import TileOptions
-from .attributes import attributes
+from .attributes import Attributes, attributes
 from .geometry import paths
 from .layer import encode
 from .tilematrix import TileFrame
@@ -27,11 +27,23 @@ def render(
     id_name: str,
 ) -> bytes | None:
     """Return the MVT tile of these features, or None when none is drawn."""
+    attrs = attributes(columns, types, len(wkb))
+    return render_coded(frame, options, wkb, ids, attrs, id_name)
+
+
+def render_coded(
+    frame: TileFrame,
+    options: TileOptions,
+    wkb: Sequence[bytes | None],
+    ids: Sequence[Any],
+    attrs: Attributes,
+    id_name: str,
+) -> bytes | None:
+    """Like :func:`render`, for attributes already coded."""
     if not wkb:
         return None
     geoms = shapely.from_wkb(np.asarray(wkb, dtype=object))
     groups = paths(geoms, frame, options.tolerance, options.min_area)
     if not groups:
         return None
-    attrs = attributes(columns, types, len(wkb))
     return encode(options.layer_name, options.extent, groups, attrs, ids, id_name)
