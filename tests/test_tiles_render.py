@@ -9,6 +9,7 @@ import mapbox_vector_tile
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
 from simpul import cli
@@ -179,3 +180,42 @@ def test_tileset_fields_cap_the_attributes(store: Store) -> None:
 def test_polygons_too_small_to_see_are_left_out_at_low_zoom() -> None:
     assert donut_tile([1], min_area=4.0) is not None
     assert donut_tile([1], min_area=10_000_000.0) is None
+
+
+def test_small_polygons_match_the_source_whether_inside_or_crossing_the_edge() -> None:
+    tms = tile_matrix_set("WebMercatorQuad")
+    tile = tms.tile(*CITY_CENTRE, 15)
+    west, south, east, north = tms.bounds(tile)
+    rng = np.random.default_rng(63)
+    centres = np.column_stack(
+        [
+            rng.uniform(west - 0.0005, east + 0.0005, 300),
+            rng.uniform(south - 0.0005, north + 0.0005, 300),
+        ]
+    )
+    squares = [
+        shapely.affinity.rotate(shapely.box(x, y, x + 0.0002, y + 0.0001), angle)
+        for (x, y), angle in zip(centres, rng.uniform(0, 90, 300), strict=True)
+    ]
+    area = frame("WebMercatorQuad", 15, tile.x, tile.y, 4096, 64)
+    ids = list(range(1, 301))
+    tile_bytes = render(
+        area, TileOptions(), [shapely.to_wkb(g) for g in squares], ids, {}, {}, "fid"
+    )
+    assert tile_bytes is not None
+    projected = {
+        i: shapely.transform(g, area.to_tile) for i, g in zip(ids, squares, strict=True)
+    }
+    buffered = shapely.box(-64, -64, 4160, 4160)
+    drawable = {
+        i for i, g in projected.items() if shapely.intersection(g, buffered).area >= 8
+    }
+    features = decode(tile_bytes)["features"]
+    assert drawable <= {f["id"] for f in features} <= set(ids)
+    for feature in features:
+        (ring,) = feature["geometry"]["coordinates"]
+        assert signed_area(ring) > 0
+        coords = np.asarray(ring, dtype=float)
+        inner = ~np.isin(coords, (-64.0, 4160.0)).any(axis=1)
+        boundary = shapely.boundary(projected[feature["id"]])
+        assert shapely.distance(shapely.points(coords[inner]), boundary).max() <= 1.0

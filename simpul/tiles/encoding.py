@@ -15,7 +15,7 @@ import numpy as np
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
 from .attributes import Attributes
-from .geometry import POINT, POLYGON, Paths
+from .paths import POINT, POLYGON, Paths
 
 MOVE_TO, LINE_TO, CLOSE_PATH = 1, 2, 7
 

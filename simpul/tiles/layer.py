@@ -9,7 +9,7 @@ import numpy as np
 
 from . import encoding as enc
 from .attributes import Attributes, with_ids
-from .geometry import Paths
+from .paths import Paths
 
 
 def encode(
