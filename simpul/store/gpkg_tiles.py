@@ -48,9 +48,10 @@ def gpkg_tile(
     ids, blobs = _read(store, layer, area, options.min_area)
     if not ids:
         return None
-    coded = _dictionary(store, layer, names).for_features(np.asarray(ids))
+    id_array = np.asarray(ids)
+    coded = _dictionary(store, layer, names).for_features(id_array)
     wkb = [_wkb(b) for b in blobs]
-    return render_coded(area, options, wkb, ids, coded, layer.pk)
+    return render_coded(area, options, wkb, id_array, coded, layer.pk)
 
 
 @functools.lru_cache(maxsize=16)

@@ -70,6 +70,8 @@ def with_ids(
     (negative, text) travels as a property named after the id field.
     """
     count = len(ids)
+    if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu" and (ids >= 0).all():
+        return attrs, ids.astype(np.uint64), np.ones(count, dtype=bool)
     unsigned = np.fromiter(
         (type(i) is int and 0 <= i < 2**64 for i in ids), dtype=bool, count=count
     )

@@ -34,14 +34,14 @@ class AttributeDictionary:
         rows = np.searchsorted(self.ids, ids)
         codes = self.codes[np.clip(rows, 0, max(len(self.ids) - 1, 0))]
         present = codes >= 0
-        used = np.unique(codes[present])
-        remap = np.full(len(self.values) + 1, -1, dtype=np.int64)
-        remap[used] = np.arange(len(used))
+        used, inverse = np.unique(codes[present], return_inverse=True)
+        local = np.full(codes.shape, -1, dtype=np.int64)
+        local[present] = inverse
         chosen = used.tolist()
         return Attributes(
             self.keys,
             [self.values[i] for i in chosen],
-            np.where(present, remap[codes], -1),
+            local,
             [self.entries[i] for i in chosen],
         )
 

@@ -125,18 +125,17 @@ class TileFrame:
 
 def frame(tms_id: str, z: int, x: int, y: int, extent: int, buffer: int) -> TileFrame:
     """Return the frame of tile z/x/y (column x, row y, no TMS flip)."""
-    tms = tile_matrix_set(tms_id)
-    tile = morecantile.Tile(x, y, z)
-    left, bottom, right, top = tms.xy_bounds(tile)
+    origin_x, origin_y, span_x, span_y = _matrix(tms_id, z)
+    left, top = origin_x + x * span_x, origin_y - y * span_y
+    right, bottom = left + span_x, top - span_y
 
     # Both sets are separable (each axis maps on its own), so the buffered
     # corners bound the buffered tile in longitude and latitude.
-    pad_x = (right - left) * buffer / extent
-    pad_y = (top - bottom) * buffer / extent
-    limit = tms.xy_bbox
-    west, north = tms.lnglat(max(left - pad_x, limit.left), min(top + pad_y, limit.top))
-    east, south = tms.lnglat(
-        min(right + pad_x, limit.right), max(bottom - pad_y, limit.bottom)
+    pad_x, pad_y = span_x * buffer / extent, span_y * buffer / extent
+    low_x, low_y, high_x, high_y = _xy_limits(tms_id)
+    west, north = _unproject(tms_id, max(left - pad_x, low_x), min(top + pad_y, high_y))
+    east, south = _unproject(
+        tms_id, min(right + pad_x, high_x), max(bottom - pad_y, low_y)
     )
     return TileFrame(
         tms_id=tms_id,
@@ -153,3 +152,29 @@ def frame(tms_id: str, z: int, x: int, y: int, extent: int, buffer: int) -> Tile
             min(north, 90.0),
         ),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _matrix(tms_id: str, z: int) -> tuple[float, float, float, float]:
+    """Return the top-left origin and the tile width and height of matrix *z*."""
+    matrix = tile_matrix_set(tms_id).matrix(z)
+    origin_x, origin_y = matrix.pointOfOrigin
+    span_x = matrix.cellSize * matrix.tileWidth
+    return origin_x, origin_y, span_x, matrix.cellSize * matrix.tileHeight
+
+
+@functools.cache
+def _xy_limits(tms_id: str) -> tuple[float, float, float, float]:
+    """Return the bounds of *tms_id* in its own CRS."""
+    return tuple(tile_matrix_set(tms_id).xy_bbox)  # type: ignore[return-value]
+
+
+def _unproject(tms_id: str, x: float, y: float) -> tuple[float, float]:
+    """Return longitude and latitude of a point in the CRS of *tms_id*."""
+    if tms_id == "WorldCRS84Quad":
+        return x, y
+    if tms_id == "WebMercatorQuad":
+        lat = np.degrees(np.arctan(np.sinh(y / _RADIUS)))
+        return float(np.degrees(x / _RADIUS)), float(lat)
+    lon, lat = tile_matrix_set(tms_id).lnglat(x, y)
+    return lon, lat
