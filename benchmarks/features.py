@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .lib import cases, floors, machine, node, vanilla, workload
-from .lib.breakdown import breakdown, overhead
+from .lib.breakdown import SERVER_CPU, breakdown, overhead, server_cpu
 from .lib.measure import measure_cases, measure_harvests
 from .lib.paths import WORK
 from .lib.render import document, render
@@ -69,8 +69,10 @@ def _run(
     todo = cases.cases(table, args.count, bbox)
     rows = measure_cases(todo, table, server.url, peer, args.repeat)
     print("timing the stages of our node ...", flush=True)
+    pid = server.process.pid
     stages = {
         c.name: breakdown(ours.config, table, c, server.url, args.repeat)
+        | {SERVER_CPU: server_cpu(pid, server.url, c.path, args.repeat * 3)}
         for c in todo[:3]
     }
     stages["fixed costs"] = overhead(server.url, args.repeat)

@@ -6,6 +6,7 @@ import io
 import sqlite3
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,33 @@ def ogr2ogr_copy(table: Table, driver: str, suffix: str) -> None:
         out = Path(folder) / f"copy.{suffix}"
         command = ["ogr2ogr", "-f", driver, str(out), str(table.store), table.name]
         subprocess.run(command, check=True, capture_output=True)
+
+
+def harvester_work(table: Table, repeat: int) -> list[float]:
+    """Time ogr2ogr turning the table's GeoJSON into a GeoPackage: the client's share.
+
+    A harvest by GDAL's OAPIF driver parses GeoJSON pages and writes a
+    GeoPackage; this is that work with no server and no HTTP, in milliseconds.
+    """
+    with tempfile.TemporaryDirectory(dir=table.store.parent) as folder:
+        source = Path(folder) / "all.geojson"
+        command = [
+            "ogr2ogr",
+            "-f",
+            "GeoJSON",
+            str(source),
+            str(table.store),
+            table.name,
+        ]
+        subprocess.run(command, check=True, capture_output=True)
+        samples = []
+        for i in range(repeat):
+            out = Path(folder) / f"client{i}.gpkg"
+            started = time.perf_counter()
+            command = ["ogr2ogr", "-f", "GPKG", str(out), str(source)]
+            subprocess.run(command, check=True, capture_output=True)
+            samples.append((time.perf_counter() - started) * 1000)
+        return samples
 
 
 def gdal_version() -> str:

@@ -72,6 +72,8 @@ def measure_harvests(
     row.floor = measure(geojson, repeat, warmup=1)
     gpkg = functools.partial(floors.ogr2ogr_copy, table, "GPKG", "gpkg")
     row.floor2 = measure(gpkg, repeat, warmup=0)
+    client = Timing.of(floors.harvester_work(table, repeat))
+    row.notes["harvester_work"] = client.as_dict()
     if servers[1] is not None:
         done = harvest.oapif(servers[1], COLLECTION, timeout, work)
         row.notes["vanilla_features"] = done.features

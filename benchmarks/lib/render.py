@@ -33,8 +33,18 @@ harvest: ogr2ogr -f GPKG out.gpkg OAPIF:<url>/collections/buildings
        -oo PAGE_SIZE=1000, checked to return every feature."""
 
 
+STAGES_NOTE = """\
+where our time goes, in ms: each in-process stage includes the ones above it and
+is timed in CPU time, which the machine's other load barely inflates; then the
+HTTP request (wall), the server's own CPU per request (from /proc) and two tiny
+requests (wall) for the fixed cost of Starlette and of pygeoapi:"""
+
+
 def document(
-    start: dict[str, Any], setup: dict[str, Any], rows: list[Measured]
+    start: dict[str, Any],
+    setup: dict[str, Any],
+    rows: list[Measured],
+    stages: dict[str, dict[str, float]],
 ) -> dict[str, Any]:
     """Return the JSON result document of one run."""
     return {
@@ -46,6 +56,10 @@ def document(
         "setup": setup,
         "rows": [_row(r) for r in rows],
         "targets": targets(rows),
+        "stages_ms": {
+            case: {k: round(v, 2) for k, v in times.items()}
+            for case, times in stages.items()
+        },
     }
 
 
@@ -116,4 +130,19 @@ def render(doc: dict[str, Any]) -> str:
         "",
     ]
     tail = ["", LEGEND, "", "targets:", *(f"  {t}" for t in doc["targets"])]
+    harvest = doc["rows"][-1].get("harvester_work")
+    if harvest:
+        tail.append(
+            f"  harvester's own work (ogr2ogr GeoJSON file to GPKG, no server): "
+            f"{duration(harvest['median_ms'])}"
+        )
+    tail += ["", STAGES_NOTE, _stages(doc["stages_ms"])]
     return "\n".join(head + [table(HEADERS, rows)] + tail)
+
+
+def _stages(stages: dict[str, dict[str, float]]) -> str:
+    """Return the stage timings as a table, one column per case."""
+    cases = list(stages)
+    names = list(dict.fromkeys(k for times in stages.values() for k in times))
+    rows = [[n, *(duration(stages[c].get(n)) for c in cases)] for n in names]
+    return table(["stage", *cases], rows)

@@ -32,15 +32,20 @@ class Timing:
         return cls(statistics.median(samples), min(samples), len(samples))
 
 
-def measure(work: Callable[[], Any], repeat: int, warmup: int = 2) -> Timing:
-    """Run *work* warmup times untimed, then *repeat* times timed."""
+def measure(
+    work: Callable[[], Any],
+    repeat: int,
+    warmup: int = 2,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Timing:
+    """Run *work* warmup times untimed, then *repeat* times timed by *clock*."""
     for _ in range(warmup):
         work()
     samples = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = clock()
         work()
-        samples.append((time.perf_counter() - started) * 1000)
+        samples.append((clock() - started) * 1000)
     return Timing.of(samples)
 
 
