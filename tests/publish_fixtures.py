@@ -74,8 +74,9 @@ class NodeDir:
         return Result(code, captured.out, captured.err)
 
     def resources(self) -> dict[str, Any]:
-        """Return the resources section of the configuration."""
-        return yaml.safe_load(self.config.read_text(encoding="utf-8"))["resources"]
+        """Return the datasets of the configuration (the catalogue collection aside)."""
+        config = yaml.safe_load(self.config.read_text(encoding="utf-8"))
+        return {k: v for k, v in config["resources"].items() if k != "catalogue"}
 
     def layers(self) -> dict[str, Layer]:
         """Return the store's layers, read afresh (no cached store)."""

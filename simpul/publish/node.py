@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from simpul.catalogue import remove_record
 from simpul.publish import config
 from simpul.publish.report import PublishError
 from simpul.store import is_database, open_store, open_writer, resolve
@@ -45,6 +46,7 @@ def unpublish(config_path: Path, name: str, store: str | None = None) -> bool:
         raise PublishError(
             f"{name} could not be dropped from {reference}: {exc}."
         ) from None
+    remove_record(config_path, name)
     return True
 
 
@@ -52,7 +54,11 @@ def datasets(config_path: Path, store: str | None = None) -> list[Listed]:
     """Return the store's layers and the configured collections, side by side."""
     doc = config.load(config_path)
     reference = config.store_reference(doc, store)
-    configured = set(config.resources(doc))
+    configured = {
+        name
+        for name, entry in config.resources(doc).items()
+        if any(p.get("type") == "feature" for p in (entry or {}).get("providers", []))
+    }
     try:
         layers = open_store(config.expand(reference), config_path.parent).layers()
     except StoreError as exc:

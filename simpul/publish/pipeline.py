@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import numpy as np
 import shapely
 from pyproj import CRS
 
+from simpul.catalogue import ensure_catalogue_collection, publish_record
 from simpul.publish import config, crs, fields, geometry, kugi, resource
 from simpul.publish.csvcoords import says_degrees
 from simpul.publish.reading import Table, read_table
@@ -73,10 +75,22 @@ def publish(request: Request, stream: TextIO | None = None) -> Layer:
         title_field=fields.title_field(list(cols.values)),
         time_field=fields.time_field(cols.types),
     )
+    entry = resource.entry(item)
     with config.editing(request.config) as doc:
-        config.resources(doc)[request.name] = resource.entry(item)
+        config.resources(doc)[request.name] = entry
+    record_in_catalogue(request, layer, entry, report)
     summarise(report, item)
     return layer
+
+
+def record_in_catalogue(
+    request: Request, layer: Layer, entry: Any, report: Report
+) -> None:
+    """Create or refresh the dataset's catalogue record, passing on its warnings."""
+    ensure_catalogue_collection(request.config)
+    plain = json.loads(json.dumps(entry))
+    for warning in publish_record(request.config, request.name, layer, plain):
+        report.warn(warning)
 
 
 def check_name(name: str) -> None:
