@@ -107,4 +107,4 @@ def test_config_keeps_comments_and_other_sections(node_dir: NodeDir) -> None:
             assert line in after
     config = yaml.safe_load(after)
     assert config["simpul"]["kode_simpul"] == "6372"
-    assert list(config["resources"]) == ["catalogue", "kelurahan"]
+    assert sorted(config["resources"]) == ["catalogue", "kelurahan"]
