@@ -19,11 +19,30 @@ def storage_crs(uri: str | None) -> pyproj.CRS:
 
 
 @functools.lru_cache(maxsize=64)
+def pipeline(source: pyproj.CRS, target: pyproj.CRS, always_xy: bool) -> str:
+    """Return the PROJ pipeline pyproj chooses from *source* to *target*.
+
+    Choosing it searches PROJ's database: seconds for the DGN95 and SRGI2013
+    datums. A transformer made by ``from_crs`` repeats that search in every
+    thread that uses it (pyproj copies transformers per thread), so the choice is
+    made once here and transformers are built from its pipeline, in milliseconds.
+    """
+    return pyproj.Transformer.from_crs(source, target, always_xy=always_xy).definition
+
+
+def fast_transformer(
+    source: pyproj.CRS, target: pyproj.CRS, always_xy: bool
+) -> pyproj.Transformer:
+    """Return a transformer from *source* to *target* that is cheap in any thread."""
+    return pyproj.Transformer.from_pipeline(pipeline(source, target, always_xy))
+
+
+@functools.lru_cache(maxsize=64)
 def _transformer(source_wkt: str, target_wkt: str, always_xy: bool) -> Callable:
-    transformer = pyproj.Transformer.from_crs(
+    transformer = fast_transformer(
         pyproj.CRS.from_wkt(source_wkt),
         pyproj.CRS.from_wkt(target_wkt),
-        always_xy=always_xy,
+        always_xy,
     )
 
     def coords(xy: np.ndarray) -> np.ndarray:
