@@ -16,9 +16,9 @@ from pygeoapi.provider.base import (
     ProviderInvalidQueryError,
     ProviderItemNotFoundError,
 )
+from simpul_providers.recordsearch import QUERYABLES, Search, SearchError, run
 
 from simpul.catalogue.entries import Entry, load_entries
-from simpul.catalogue.search import QUERYABLES, Search, SearchError, run
 
 LOGGER = logging.getLogger(__name__)
 

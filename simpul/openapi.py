@@ -14,7 +14,7 @@ import yaml
 from pygeoapi.openapi import get_oas
 from pygeoapi.util import to_json, yaml_load
 
-from simpul.server.settings import load_config
+from simpul.nodeconfig import load_config
 
 LOGGER = logging.getLogger(__name__)
 

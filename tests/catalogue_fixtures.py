@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from simpul.catalogue.collection import catalogue_resource
+from simpul.publish.records.collection import catalogue_resource
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import Node  # noqa: E402

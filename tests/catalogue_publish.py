@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from simpul.catalogue import publish_record, remove_record
+from simpul.nodeconfig import load_config
 from simpul.publish.node import regenerate_openapi, unpublish
 from simpul.publish.pipeline import Request, publish
-from simpul.server.settings import load_config
+from simpul.publish.records import publish_record, remove_record
 
 
 def main(config: Path, name: str, path: Path | None) -> list[str]:

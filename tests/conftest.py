@@ -217,7 +217,7 @@ def collection(provider: str, data: str) -> dict[str, Any]:
 @pytest.fixture
 def publish_geojson() -> Callable[[Node, str], None]:
     """Return a function publishing the offices as a GeoJSON-backed collection."""
-    from simpul.server.openapi import write_openapi
+    from simpul.openapi import write_openapi
 
     def publish(node: Node, name: str) -> None:
         (node.data / f"{name}.geojson").write_text(json.dumps(OFFICES))

@@ -10,8 +10,8 @@ import pytest
 import requests
 from lxml import etree
 
-from simpul.catalogue import ensure_catalogue_collection
-from simpul.catalogue.iso import validate_iso
+from simpul.publish.records import ensure_catalogue_collection
+from simpul.publish.records.iso import validate_iso
 
 sys.path.insert(0, str(Path(__file__).parent))
 from catalogue_fixtures import (  # noqa: E402

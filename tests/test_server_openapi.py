@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simpul.openapi import load_openapi, with_server_url, write_openapi
 from simpul.server import reload
-from simpul.server.openapi import load_openapi, with_server_url, write_openapi
 from simpul.server.reload import ConfigUnavailable, Watcher
 
 BASE_CONFIG = Path(__file__).resolve().parent.parent / "pygeoapi-config.yml"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import requests
 
-from simpul.server.openapi import write_openapi
+from simpul.openapi import write_openapi
 
 RELOAD_TIMEOUT = 5.0
 

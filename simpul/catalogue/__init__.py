@@ -1,6 +1,5 @@
-"""The node's catalogue: records built at publishing, served by Records and CSW."""
+"""The node's catalogue: one record per dataset in pycsw's repository.
 
-from simpul.catalogue.collection import ensure_catalogue_collection
-from simpul.catalogue.publish import publish_record, remove_record
-
-__all__ = ["ensure_catalogue_collection", "publish_record", "remove_record"]
+Publishing writes the records (simpul.publish.records); CSW and the Records provider
+read them through this package.
+"""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simpul.server.settings import load_config
+from simpul.nodeconfig import load_config
 
 #: Where the catalogue lives unless `simpul.catalogue` says otherwise.
 DEFAULT_DATABASE = "data/catalogue.sqlite"

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from simpul.catalogue import remove_record
 from simpul.publish import config
+from simpul.publish.records import remove_record
 from simpul.publish.report import PublishError
 from simpul.store import is_database, open_store, open_writer, resolve
 from simpul.store.base import LayerNotFound, Store, StoreError
@@ -98,7 +98,7 @@ def transient_store(reference: str, base_dir: Path) -> Store:
 
 def regenerate_openapi(config_path: Path) -> Path:
     """Write the OpenAPI document for the current config; return its path."""
-    from simpul.server.openapi import write_openapi
+    from simpul.openapi import write_openapi
 
     target = config.openapi_path(config_path)
     try:

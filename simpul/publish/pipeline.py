@@ -14,10 +14,10 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from simpul.catalogue import ensure_catalogue_collection, publish_record
 from simpul.publish import config, crs, fields, geometry, kugi, resource
 from simpul.publish.csvcoords import says_degrees
 from simpul.publish.reading import Table, read_table
+from simpul.publish.records import ensure_catalogue_collection, publish_record
 from simpul.publish.report import PublishError, Report, first_rows, plural
 from simpul.publish.sources import locate
 from simpul.store import open_writer

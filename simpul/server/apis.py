@@ -10,8 +10,8 @@ from copy import deepcopy
 from pygeoapi.api import API
 from starlette.requests import Request
 
+from simpul.openapi import with_server_url
 from simpul.server.baseurl import public_base_url
-from simpul.server.openapi import with_server_url
 from simpul.server.reload import Snapshot, Watcher
 
 LOGGER = logging.getLogger(__name__)

@@ -18,11 +18,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from simpul.catalogue.routes import CATALOGUE_ROUTES
-from simpul.server import settings, upstream
+from simpul import nodeconfig as settings
+from simpul.openapi import write_openapi
+from simpul.server import upstream
 from simpul.server.apis import ApiCache
+from simpul.server.catalogue import CATALOGUE_ROUTES
 from simpul.server.errors import EXCEPTION_HANDLERS, ServerErrorMiddleware
-from simpul.server.openapi import write_openapi
 from simpul.server.reload import ConfigUnavailable, Watcher
 from simpul.server.routes import ROUTES
 

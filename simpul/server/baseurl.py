@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from simpul.server.settings import IPNetwork
+from simpul.nodeconfig import IPNetwork
 
 LOGGER = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simpul.catalogue.csw import XML, csw
 from simpul.catalogue.entries import load_entries
 from simpul.catalogue.node import CATALOGUE_ID, node_from_config
+from simpul.server.csw import XML, csw
 from simpul.server.errors import OGCError
 from simpul.server.execute import ApiFunction, execute
 from simpul.server.negotiation import as_geojson

@@ -12,10 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simpul.catalogue.cswconfig import pycsw_config
 from simpul.catalogue.node import node_from_config
 from simpul.catalogue.repository import ensure_repository
 from simpul.server.baseurl import public_base_url
+from simpul.server.cswconfig import pycsw_config
 
 XML = "application/xml; charset=UTF-8"
 JSON = "application/json; charset=UTF-8"

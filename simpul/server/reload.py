@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simpul.server.openapi import load_openapi
-from simpul.server.settings import NodeSettings, load_config, node_settings
+from simpul.nodeconfig import NodeSettings, load_config, node_settings
+from simpul.openapi import load_openapi
 
 LOGGER = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import pycsw
 from lxml import etree
 from pygeometa.schemas.iso19139 import ISO19139OutputSchema
 
-from simpul.catalogue.derive import Derived
-from simpul.catalogue.sni import ACCESS_CLASSES
+from simpul.publish.records.derive import Derived
+from simpul.publish.records.sni import ACCESS_CLASSES
 
 GMD = "http://www.isotc211.org/2005/gmd"
 GCO = "http://www.isotc211.org/2005/gco"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from simpul.catalogue.derive import Derived
-from simpul.catalogue.links import online_resources
 from simpul.catalogue.node import LANGUAGE, Node, text
-from simpul.catalogue.sni import is_empty, lookup
+from simpul.publish.records.derive import Derived
+from simpul.publish.records.links import online_resources
+from simpul.publish.records.sni import is_empty, lookup
 
 MCF_VERSION = 2.0
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from pygeometa.schemas.ogcapi_records import OGCAPIRecordOutputSchema
 
-from simpul.catalogue.derive import Derived
-from simpul.catalogue.links import online_resources
 from simpul.catalogue.node import Node
+from simpul.publish.records.derive import Derived
+from simpul.publish.records.links import online_resources
 
 RECORD_CORE = "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/record-core"
 

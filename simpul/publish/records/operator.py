@@ -41,7 +41,7 @@ def ensure_template(path: Path, name: str, resource: dict[str, Any]) -> bool:
     if path.exists():
         return False
     text = (
-        resources.files("simpul.catalogue")
+        resources.files("simpul.publish.records")
         .joinpath("template.yml")
         .read_text(encoding="utf-8")
     )

@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from simpul.catalogue import repository
-from simpul.catalogue.derive import derive
-from simpul.catalogue.iso import render_iso, validate_iso
-from simpul.catalogue.mcf import build_mcf
 from simpul.catalogue.node import load_node
-from simpul.catalogue.oarec import render_record
-from simpul.catalogue.operator import (
+from simpul.publish.records.derive import derive
+from simpul.publish.records.iso import render_iso, validate_iso
+from simpul.publish.records.mcf import build_mcf
+from simpul.publish.records.oarec import render_record
+from simpul.publish.records.operator import (
     ensure_template,
     load_operator_metadata,
     metadata_path,
 )
-from simpul.catalogue.sni import lookup, missing_elements
+from simpul.publish.records.sni import lookup, missing_elements
 from simpul.store.base import Layer
 
 LOGGER = logging.getLogger(__name__)
