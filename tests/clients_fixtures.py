@@ -87,9 +87,14 @@ def temporal_dataset(folder: Path) -> Dataset:
 # Publishing ------------------------------------------------------------------
 
 
-def publish(config: Path, env: dict[str, str], datasets: Iterable[Dataset]) -> None:
-    """Publish *datasets* with `simpul publish`, all at once, as operators could."""
+def publish(node: Any, env: dict[str, str], datasets: Iterable[Dataset]) -> None:
+    """Publish *datasets* into *node* with `simpul publish`, all at once.
+
+    The command runs with the node's OpenAPI path, as an operator's shell would.
+    """
     base = {k: v for k, v in os.environ.items() if not k.startswith("SIMPUL_")}
+    base["PYGEOAPI_OPENAPI"] = str(node.openapi)
+    config = node.config
     runs = [
         (
             dataset,
@@ -250,6 +255,6 @@ def published_node(
     """Start a node over *backend*'s store and publish *datasets* into it."""
     datasets = list(datasets)
     node = start_module_node(env=backend.node_env)
-    publish(node.config, backend.publish_env, datasets)
+    publish(node, backend.publish_env, datasets)
     wait_served(node.url, [d.name for d in datasets])
     return node

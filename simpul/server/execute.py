@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from simpul.server.apis import ApiCache
 from simpul.server.errors import OGCError
+from simpul.server.request import NodeRequest
 from simpul.server.upstream import to_json
 
 ApiFunction = Callable[..., tuple[dict, int, str | bytes]]
@@ -28,7 +29,7 @@ async def execute(
     # Choosing the API may reload the files and build an API object: not on the loop.
     cache: ApiCache = request.app.state.apis
     api = await asyncio.to_thread(cache.for_request, request)
-    api_request = await APIRequest.from_starlette(request, api.locales)
+    api_request = await NodeRequest.from_starlette(request, api.locales)
 
     # Handlers that accept extra formats (items: csv, tiles: mvt) check their own.
     if check_format and not api_request.is_valid():

@@ -7,11 +7,14 @@ from http import HTTPStatus
 from typing import Any
 
 from pygeoapi.api import API, APIRequest
-from pygeoapi.formats import F_JSON
+from pygeoapi.formats import F_HTML, F_JSON, F_JSONLD
 
 from simpul.server.execute import ApiFunction
+from simpul.server.request import NodeRequest
 
 GEOJSON = "application/geo+json"
+#: What feature and record handlers answer in, besides a dataset's formatters.
+FEATURE_FORMATS = frozenset({F_JSON, F_HTML, F_JSONLD})
 
 
 def as_geojson(function: ApiFunction) -> ApiFunction:
@@ -23,6 +26,8 @@ def as_geojson(function: ApiFunction) -> ApiFunction:
     def wrapped(
         api: API, request: APIRequest, *args: Any
     ) -> tuple[dict, int, str | bytes]:
+        if isinstance(request, NodeRequest):
+            request.serve_only(FEATURE_FORMATS)
         headers, status, content = function(api, request, *args)
         is_json = request.format in (None, F_JSON)
         if status == HTTPStatus.OK and is_json:
