@@ -127,8 +127,11 @@ def node_folder(name: str, data: Path, store: str | None) -> tuple[Path, float]:
 def add_tiles(config: Path) -> None:
     """Serve tiles of the layer beside its features."""
     doc = yaml.safe_load(config.read_text())
-    features = doc["resources"][NAME]["providers"][0]
-    doc["resources"][NAME]["providers"].append(
+    providers = doc["resources"][NAME]["providers"]
+    if any(p["type"] == "tile" for p in providers):
+        return
+    features = providers[0]
+    providers.append(
         {
             "type": "tile",
             "name": "simpul_providers.tiles.TileProvider",

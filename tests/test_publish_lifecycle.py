@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from simpul.publish import pipeline, sample
 from simpul.store.gpkg_read import GeoPackageStore
@@ -112,6 +113,29 @@ def test_store_option_overrides_the_config(node_dir: NodeDir) -> None:
     assert node_dir.resources()["k"]["providers"][0]["data"] == str(other)
     assert GeoPackageStore(other).layer("k").count == 20
     assert not node_dir.store.exists()
+
+
+@needs_data
+def test_published_dataset_gets_vector_tiles_and_keeps_the_operators_settings(
+    node_dir: NodeDir,
+) -> None:
+    node_dir.simpul("publish", KELURAHAN, "--name", "kelurahan")
+    tiles = node_dir.resources()["kelurahan"]["providers"][1]
+    assert tiles["type"] == "tile"
+    assert tiles["name"] == "simpul_providers.tiles.TileProvider"
+    assert tiles["table"] == "kelurahan"
+    assert tiles["options"]["zoom"] == {"min": 0, "max": 18}
+
+    config = yaml.safe_load(node_dir.config.read_text(encoding="utf-8"))
+    edited = config["resources"]["kelurahan"]["providers"][1]
+    edited["options"] = {"zoom": {"min": 10, "max": 16}, "properties": ["nama"]}
+    node_dir.config.write_text(yaml.safe_dump(config), encoding="utf-8")
+    node_dir.simpul("publish", KELURAHAN, "--name", "kelurahan")
+
+    providers = node_dir.resources()["kelurahan"]["providers"]
+    assert [p["type"] for p in providers] == ["feature", "tile"]
+    assert providers[1]["options"] == edited["options"]
+    assert providers[1]["data"] == providers[0]["data"]
 
 
 def test_sample_is_published_only_into_an_empty_store(node_dir: NodeDir) -> None:

@@ -39,12 +39,15 @@ def tile_provider(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_tiles(config: Path) -> None:
-    """Give every collection of *config* a tile provider, unless it has one."""
+    """Set the tile provider of every feature collection of *config*, as an
+    operator who edits the zoom range and cache age would."""
     node_config = _load(config)
     for resource in node_config["resources"].values():
         providers = resource["providers"]
-        if not any(p["type"] == "tile" for p in providers):
-            providers.append(tile_provider(providers[0]))
+        if providers[0]["type"] != "feature":
+            continue
+        providers[:] = [p for p in providers if p["type"] != "tile"]
+        providers.append(tile_provider(providers[0]))
     _dump(config, node_config)
 
 

@@ -75,9 +75,10 @@ def publish(request: Request, stream: TextIO | None = None) -> Layer:
         title_field=fields.title_field(list(cols.values)),
         time_field=fields.time_field(cols.types),
     )
-    entry = resource.entry(item)
     with config.editing(request.config) as doc:
-        config.resources(doc)[request.name] = entry
+        resources = config.resources(doc)
+        entry = resource.entry(item, resources.get(request.name))
+        resources[request.name] = entry
     record_in_catalogue(request, layer, entry, report)
     summarise(report, item)
     return layer

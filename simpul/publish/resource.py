@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -12,6 +13,10 @@ from simpul.publish import kugi
 from simpul.store.base import STORAGE_CRS
 
 PROVIDER = "simpul_providers.features.FeatureProvider"
+TILE_PROVIDER = "simpul_providers.tiles.TileProvider"
+MVT = "application/vnd.mapbox-vector-tile"
+#: Zoom levels a new collection's vector tiles are offered at.
+TILE_ZOOM = (0, 18)
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 #: CRSs offered to clients: the storage CRS, WGS 84, Web Mercator and the
 #: UTM 50S / geographic CRSs of WGS 84, DGN95 and SRGI2013 used in Kalimantan.
@@ -72,8 +77,13 @@ def description(item: Published) -> str:
     )
 
 
-def entry(item: Published) -> CommentedMap:
-    """Return the collection entry for *item* in the config's layout."""
+def entry(item: Published, previous: Any = None) -> CommentedMap:
+    """Return the collection entry for *item* in the config's layout.
+
+    *previous* is the entry the dataset had before it was published again: an
+    operator's settings for its vector tiles (zoom range, attributes, cache)
+    are kept.
+    """
     spatial = CommentedMap()
     spatial["bbox"] = flow([round(v, 7) for v in item.extent or WORLD])
     spatial["crs"] = STORAGE_CRS
@@ -99,5 +109,27 @@ def entry(item: Published) -> CommentedMap:
     resource["keywords"] = flow(keywords(item.name))
     resource["links"] = flow([])
     resource["extents"] = CommentedMap(spatial=spatial)
-    resource["providers"] = CommentedSeq([provider])
+    resource["providers"] = CommentedSeq([provider, tiles(item, previous)])
     return resource
+
+
+def tiles(item: Published, previous: Any = None) -> CommentedMap:
+    """Return the vector tile provider of *item*, kept from *previous* if it had one."""
+    providers = (previous or {}).get("providers") or []
+    kept = next((p for p in providers if p.get("type") == "tile"), None)
+    provider = CommentedMap()
+    provider["type"] = "tile"
+    provider["name"] = TILE_PROVIDER
+    provider["data"] = item.store
+    provider["table"] = item.name
+    fmt = CommentedMap(name="mvt", mimetype=MVT)
+    fmt.fa.set_flow_style()
+    provider["format"] = fmt
+    zoom = CommentedMap(min=TILE_ZOOM[0], max=TILE_ZOOM[1])
+    zoom.fa.set_flow_style()
+    provider["options"] = CommentedMap(zoom=zoom)
+    if kept is not None:
+        for key, value in kept.items():
+            if key not in ("type", "data", "table"):
+                provider[key] = value
+    return provider
