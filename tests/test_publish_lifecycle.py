@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from simpul.catalogue import repository
+from simpul.catalogue.node import load_node
 from simpul.publish import pipeline, sample
 from simpul.store.gpkg_read import GeoPackageStore
 from simpul.store.gpkg_write import GeoPackageWriter
@@ -195,17 +197,23 @@ def publish_process(node: NodeDir, path: Path, name: str) -> subprocess.Popen:
 
 
 @needs_data
-def test_concurrent_publishes_both_reach_the_config(node_dir: NodeDir) -> None:
+def test_concurrent_publishes_all_reach_the_config_and_the_catalogue(
+    node_dir: NodeDir,
+) -> None:
+    names = ["kelurahan", "kecamatan", "kelurahan2", "kecamatan2"]
     processes = [
-        publish_process(node_dir, KELURAHAN, "kelurahan"),
-        publish_process(node_dir, KECAMATAN, "kecamatan"),
+        publish_process(node_dir, KELURAHAN if "kel" in n else KECAMATAN, n)
+        for n in names
     ]
 
     errors = [p.communicate(timeout=120)[1] for p in processes]
 
-    assert [p.returncode for p in processes] == [0, 0], errors
-    assert sorted(node_dir.resources()) == ["kecamatan", "kelurahan"]
-    assert sorted(node_dir.layers()) == ["kecamatan", "kelurahan"]
+    assert [p.returncode for p in processes] == [0] * len(names), errors
+    assert sorted(node_dir.resources()) == sorted(names)
+    assert sorted(node_dir.layers()) == sorted(names)
+    node = load_node(node_dir.config)
+    identifiers = [r[0] for r in repository.read_records(node.database)]
+    assert sorted(identifiers) == sorted(map(node.record_id, names))
 
 
 @needs_data

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
+import os
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -18,7 +20,6 @@ from pycsw.core.config import StaticContext
 LOGGER = logging.getLogger(__name__)
 
 TABLE = "records"
-_SETUP_LOCK = threading.Lock()
 
 
 def database_url(path: Path) -> str:
@@ -26,39 +27,67 @@ def database_url(path: Path) -> str:
     return f"sqlite:///{path.absolute()}"
 
 
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Hold the catalogue's write lock, shared by every process and thread.
+
+    Publishing several datasets at once must neither read a catalogue that is
+    still being created nor lose a record to another process's write.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _create(path: Path) -> None:
+    """Create the catalogue beside *path* and move it in whole (lock held)."""
+    if path.exists():
+        return
+    LOGGER.info("Creating the catalogue %s", path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        repository.setup(database_url(partial), TABLE)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def ensure_repository(path: Path) -> None:
     """Create the catalogue with pycsw's schema unless it exists already."""
-    with _SETUP_LOCK:
-        if path.exists():
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        LOGGER.info("Creating the catalogue %s", path)
-        repository.setup(database_url(path), TABLE)
+    if not path.exists():
+        with _writing(path):
+            _create(path)
 
 
 def upsert(path: Path, iso_xml: bytes, record: dict[str, Any]) -> str:
     """Store one record: pycsw's columns parsed from the ISO, and its GeoJSON."""
-    ensure_repository(path)
-    context = StaticContext()
-    repo = repository.Repository(database_url(path), context, table=TABLE)
-    parsed = metadata.parse_record(context, etree.fromstring(iso_xml), repo)[0]
-    # The OGC API - Records form travels in pycsw's column for JSON records.
-    parsed.metadata = json.dumps(record, ensure_ascii=False)
-    parsed.metadata_type = "application/json"
+    with _writing(path):
+        _create(path)
+        context = StaticContext()
+        repo = repository.Repository(database_url(path), context, table=TABLE)
+        parsed = metadata.parse_record(context, etree.fromstring(iso_xml), repo)[0]
+        # The OGC API - Records form travels in pycsw's column for JSON records.
+        parsed.metadata = json.dumps(record, ensure_ascii=False)
+        parsed.metadata_type = "application/json"
 
-    identifier = parsed.identifier
-    if repo.query_ids([identifier]):
-        repo.update(parsed)
-    else:
-        repo.insert(parsed, "local", util.get_today_and_now())
-    return identifier
+        identifier = parsed.identifier
+        if repo.query_ids([identifier]):
+            repo.update(parsed)
+        else:
+            repo.insert(parsed, "local", util.get_today_and_now())
+        return identifier
 
 
 def delete(path: Path, identifier: str) -> bool:
     """Remove the record *identifier*; tell whether one was there."""
     if not path.exists():
         return False
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with _writing(path), closing(sqlite3.connect(path)) as conn, conn:
         sql = f"DELETE FROM {TABLE} WHERE identifier = ?"
         cursor = conn.execute(sql, (identifier,))
         return cursor.rowcount > 0
