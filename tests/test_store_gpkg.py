@@ -173,6 +173,13 @@ def test_bbox_is_exact_not_just_envelopes(store, source):
     assert _ids(store, Query(bbox=box)) == expected
 
 
+def test_bbox_with_heights_is_read_as_minx_miny_minz_maxx_maxy_maxz(store, source):
+    box = (114.815, -3.448, 114.825, -3.438)
+    expected = _expected(source, lambda p, g: g.intersects(shapely.box(*box)))
+    with_heights = (box[0], box[1], -100.0, box[2], box[3], 3000.0)
+    assert _ids(store, Query(bbox=with_heights)) == expected
+
+
 def test_free_text_q_matches_any_term_case_insensitively(store, source):
     expected = _expected(
         source,

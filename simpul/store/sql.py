@@ -31,11 +31,9 @@ class SelectBuilder:
         parts: list[str] = []
         q = self.query
         if q.bbox:
-            box = (
-                shapely.box(*q.bbox[:2], *q.bbox[-2:])
-                if len(q.bbox) == 6
-                else shapely.box(*q.bbox)
-            )
+            # A 3D bbox is minx, miny, minz, maxx, maxy, maxz; the store is 2D.
+            planar = q.bbox if len(q.bbox) == 4 else [q.bbox[i] for i in (0, 1, 3, 4)]
+            box = shapely.box(*planar)
             sql, params = self.dialect.spatial(self.layer, "intersects", box)
             parts.append(sql)
             compiler.params.extend(params)
