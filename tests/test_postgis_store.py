@@ -77,6 +77,21 @@ def test_replacing_swaps_the_table_and_drops_the_old(published):
         assert [t for (t,) in tables] == [new.table]
 
 
+def test_a_name_of_the_longest_allowed_length_publishes_and_republishes(published):
+    reader, publisher = published
+    name = "ADMINISTRASI_KELURAHAN_KOTA_BANJARBARU_KALIMANTAN_SELATAN_AR_5K"
+    assert len(name) == 63
+    writer = PostGISWriter(publisher, grace_seconds=0)
+
+    writer.replace_layer(name, kelurahan())
+    writer.replace_layer(name, kelurahan("!"))
+
+    layer = PostGISStore(reader).layer(name)
+    assert layer.count == 20
+    rows = list(PostGISStore(reader).features(layer, store_query()))
+    assert all(r.properties["nama"].endswith("!") for r in rows)
+
+
 def store_query():
     """Return a query for every feature."""
     from simpul.store.base import Query

@@ -67,9 +67,11 @@ def load_table(conn: psycopg.Connection, table: str, data: LayerData) -> None:
     conn.execute(
         sql.SQL("ALTER TABLE {} ADD PRIMARY KEY ({})").format(name, sql.Identifier(PK))
     )
+    # PostgreSQL names the index itself: a name built from a 63-character
+    # table name would be cut back to the table's own name and collide.
     conn.execute(
-        sql.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
-            sql.Identifier(f"{table}_geom"), name, sql.Identifier(GEOMETRY)
+        sql.SQL("CREATE INDEX ON {} USING GIST ({})").format(
+            name, sql.Identifier(GEOMETRY)
         )
     )
     conn.execute(sql.SQL("ANALYZE {}").format(name))
