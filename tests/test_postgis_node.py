@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+import yaml
 
 from simpul import cli
 from simpul.store import pgcluster
@@ -202,3 +203,39 @@ def _publisher_busy(cluster: pgcluster.Cluster) -> bool:
         " AND state <> 'idle'"
     )
     return bool(_query(cluster, sql))
+
+
+def test_store_option_for_the_nodes_database_keeps_the_nodes_reference(
+    start_node, cluster, monkeypatch
+) -> None:
+    node = start_node(env={"SIMPUL_STORE": cluster.url("simpul_reader"), **SETTINGS})
+    monkeypatch.setenv("SIMPUL_STORE", cluster.url("simpul_reader"))
+    publisher = cluster.url("simpul_publisher")
+
+    argv = ["publish", str(KELURAHAN), "--name", NAME, "--config", str(node.config)]
+    assert cli.main([*argv, "--store", publisher]) == 0
+
+    config = node.read_config()
+    served = config["resources"][NAME]["providers"][0]["data"]
+    assert served == config["simpul"]["store"]
+    assert cluster.passwords["simpul_publisher"] not in node.config.read_text()
+    wait_for(lambda: items(node).status_code == 200)
+    assert items(node).json()["numberMatched"] == 20
+
+
+def test_store_option_never_writes_a_password_into_the_config(
+    tmp_path, cluster, monkeypatch, capsys
+) -> None:
+    monkeypatch.delenv("SIMPUL_STORE", raising=False)
+    config = tmp_path / "pygeoapi-config.yml"
+    config.write_bytes((Path(__file__).parents[1] / "pygeoapi-config.yml").read_bytes())
+    publisher = cluster.url("simpul_publisher")
+
+    argv = ["publish", str(KELURAHAN), "--name", NAME, "--config", str(config)]
+    assert cli.main([*argv, "--store", publisher]) == 0
+
+    password = cluster.passwords["simpul_publisher"]
+    assert password not in config.read_text()
+    data = yaml.safe_load(config.read_text())["resources"][NAME]["providers"][0]["data"]
+    assert data == f"postgresql://simpul_publisher@127.0.0.1:{cluster.port}/simpul"
+    assert "without its password" in capsys.readouterr().err

@@ -10,12 +10,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from simpul.publish.report import PublishError
+from simpul.store import is_database
 
 DEFAULT_CONFIG = "pygeoapi-config.yml"
 DEFAULT_STORE = "data/simpul.gpkg"
@@ -66,6 +68,52 @@ def store_reference(doc: CommentedMap, override: str | None) -> str:
         return override
     section = doc.get("simpul") or {}
     return str(section.get("store") or DEFAULT_STORE)
+
+
+def served_reference(doc: CommentedMap, override: str | None, base_dir: Path) -> str:
+    """Return the store reference a collection's entry records for serving.
+
+    The node's own reference (usually ``${SIMPUL_STORE:-...}``) is kept when
+    --store names the same database or file, so each process still connects
+    with its own role. A database URL of another store is written without its
+    password: the config is shared and often committed.
+    """
+    configured = store_reference(doc, None)
+    if not override:
+        return configured
+    try:
+        node_store = expand(configured)
+    except PublishError:
+        node_store = ""
+    if is_database(override):
+        if is_database(node_store) and _same_database(override, node_store):
+            return configured
+        return without_password(override)
+    if node_store and not is_database(node_store):
+        if (base_dir / node_store).resolve() == Path(override).resolve():
+            return configured
+    return override
+
+
+def without_password(reference: str) -> str:
+    """Return *reference* safe to print or write: a URL loses its password."""
+    if not is_database(reference):
+        return reference
+    url = urlsplit(reference)
+    if url.password is None:
+        return reference
+    netloc = url.hostname or ""
+    if url.username:
+        netloc = f"{url.username}@{netloc}"
+    if url.port:
+        netloc = f"{netloc}:{url.port}"
+    return urlunsplit(url._replace(netloc=netloc))
+
+
+def _same_database(a: str, b: str) -> bool:
+    """Tell whether two connection URLs name one database (roles aside)."""
+    x, y = urlsplit(a), urlsplit(b)
+    return (x.hostname, x.port or 5432, x.path) == (y.hostname, y.port or 5432, y.path)
 
 
 def expand(reference: str) -> str:

@@ -44,7 +44,8 @@ def unpublish(config_path: Path, name: str, store: str | None = None) -> bool:
         logger.warning("%s was configured but not in the store", name)
     except (StoreError, ValueError) as exc:
         raise PublishError(
-            f"{name} could not be dropped from {reference}: {exc}."
+            f"{name} could not be dropped from "
+            f"{config.without_password(reference)}: {exc}."
         ) from None
     remove_record(config_path, name)
     return True
@@ -62,7 +63,9 @@ def datasets(config_path: Path, store: str | None = None) -> list[Listed]:
     try:
         layers = open_store(config.expand(reference), config_path.parent).layers()
     except StoreError as exc:
-        raise PublishError(f"the store {reference} cannot be read: {exc}.") from None
+        raise PublishError(
+            f"the store {config.without_password(reference)} cannot be read: {exc}."
+        ) from None
 
     listed = [
         Listed(layer.name, layer.count, layer.geometry_type, layer.name in configured)

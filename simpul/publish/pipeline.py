@@ -63,6 +63,12 @@ def publish(request: Request, stream: TextIO | None = None) -> Layer:
     report.note(f"writing {len(data)} features to the store")
     layer = store_layer(request, reference, data)
 
+    served = config.served_reference(doc, request.store, request.config.parent)
+    if request.store and served != request.store and "${" not in served:
+        report.warn(
+            f"the config records the store as {served}, without its password: "
+            "the server takes it from PGPASSFILE or PGPASSWORD."
+        )
     item = resource.Published(
         name=request.name,
         title=request.title,
@@ -71,7 +77,7 @@ def publish(request: Request, stream: TextIO | None = None) -> Layer:
         geometry_type=geometry_type,
         count=len(data),
         extent=geometry.extent(geoms),
-        store=reference,
+        store=served,
         title_field=fields.title_field(list(cols.values)),
         time_field=fields.time_field(cols.types),
     )
@@ -139,7 +145,8 @@ def store_layer(request: Request, reference: str, data: LayerData) -> Layer:
     except Exception as exc:  # the store's own failures and SQLite's alike
         logger.debug("storing %s failed", request.name, exc_info=True)
         raise PublishError(
-            f"{request.path.name} could not be stored in {reference}: {exc}."
+            f"{request.path.name} could not be stored in "
+            f"{config.without_password(reference)}: {exc}."
         ) from None
 
 
