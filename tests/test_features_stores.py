@@ -41,15 +41,14 @@ def source() -> list[dict]:
     return features
 
 
-@pytest.fixture(scope="module")
-def url(module_backend, start_module_node, source, tmp_path_factory) -> str:
-    """Return the collection URL of the kelurahan on a node over the store."""
-    data = tmp_path_factory.mktemp("source") / "kelurahan.geojson"
+def serve(backend: Any, start: Any, source: list[dict], folder: Path, edit=None) -> str:
+    """Publish the source with `simpul publish` on a new node; return its URL."""
+    data = folder / "kelurahan.geojson"
     data.write_text(json.dumps({"type": "FeatureCollection", "features": source}))
-    node = start_module_node(env=module_backend.node_env)
+    node = start(edit, env=backend.node_env)
     with pytest.MonkeyPatch.context() as env:
         env.delenv("SIMPUL_STORE", raising=False)
-        for key, value in module_backend.publish_env.items():
+        for key, value in backend.publish_env.items():
             env.setenv(key, value)
         argv = ["publish", str(data), "--name", NAME, "--config", str(node.config)]
         assert cli.main(argv) == 0
@@ -60,6 +59,13 @@ def url(module_backend, start_module_node, source, tmp_path_factory) -> str:
         assert time.monotonic() < deadline, "the collection was not served"
         time.sleep(0.1)
     return collection
+
+
+@pytest.fixture(scope="module")
+def url(module_backend, start_module_node, source, tmp_path_factory) -> str:
+    """Return the collection URL of the kelurahan on a node over the store."""
+    folder = tmp_path_factory.mktemp("source")
+    return serve(module_backend, start_module_node, source, folder)
 
 
 def items(url: str, **params: Any) -> dict:
@@ -180,3 +186,48 @@ def test_output_crs_follows_the_authority_axis_order(url, source):
     assert response.headers["Content-Crs"] == f"<{crs}>"
     lat, lon = response.json()["geometry"]["coordinates"][0][0]
     assert (lon, lat) == pytest.approx(source[0]["geometry"]["coordinates"][0][0])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"bbox": "114.7,-3.5,114.9"},
+        {"bbox": "east,south,west,north"},
+        {"datetime": "kemarin"},
+        {"datetime": "2020-13-45"},
+        {"limit": "seratus"},
+        {"limit": "0"},
+        {"limit": "-5"},
+        {"offset": "-1"},
+        {"sortby": "tidak_ada"},
+        {"properties": "tidak_ada"},
+        {"crs": "http://www.opengis.net/def/crs/EPSG/0/999999"},
+        {"bbox-crs": "EPSG:4326", "bbox": "114.7,-3.5,114.9,-3.4"},
+        {"filter": "nama = "},
+        {"filter": "tidak_ada = 1"},
+    ],
+    ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()),
+)
+def test_malformed_parameters_are_a_400_that_says_why(url, params):
+    response = requests.get(f"{url}/items", params=params, timeout=10)
+
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"]
+    assert body["description"]
+
+
+def test_a_limit_above_the_maximum_is_clamped_to_it(
+    module_backend, start_module_node, source, tmp_path_factory
+):
+    def small_pages(config):
+        config["server"]["limits"]["max_items"] = 6
+
+    folder = tmp_path_factory.mktemp("clamped")
+    url = serve(module_backend, start_module_node, source, folder, small_pages)
+
+    body = items(url, limit=1000)
+
+    assert ids(body) == [1, 2, 3, 4, 5, 6]
+    assert body["numberMatched"] == len(source)
+    assert "next" in {link["rel"] for link in body["links"]}
