@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +55,23 @@ def gpkg_tile(
     return render_coded(area, options, wkb, id_array, coded, layer.pk)
 
 
-@functools.lru_cache(maxsize=16)
+#: Held while a dictionary is looked up or built: concurrent first requests
+#: for a layer wait for one build instead of each reading the whole table.
+_DICTIONARY_LOCK = threading.Lock()
+
+
 def _dictionary(
     store: GeoPackageStore, layer: Layer, names: tuple[str, ...]
 ) -> AttributeDictionary:
     """Return the coded attributes of one version of a layer (read once)."""
+    with _DICTIONARY_LOCK:
+        return _build_dictionary(store, layer, names)
+
+
+@functools.lru_cache(maxsize=16)
+def _build_dictionary(
+    store: GeoPackageStore, layer: Layer, names: tuple[str, ...]
+) -> AttributeDictionary:
     ident = store.dialect.ident
     selected = ", ".join([ident(layer.pk), *map(ident, names)])
     sql = f"SELECT {selected} FROM {ident(layer.table)}"
