@@ -6,21 +6,16 @@ import functools
 import os
 from pathlib import Path
 
-from simpul.store import is_database, resolve
-from simpul.tiles.cache import TileCache
+from simpul.tiles.cache import TileCache, cache_root
 
 
-def cache_root(reference: str) -> Path:
-    """Return the folder that holds the tile cache of the store *reference*."""
+def node_folder() -> Path:
+    """Return the folder of the node's configuration."""
     config = os.environ.get("PYGEOAPI_CONFIG")
-    base_dir = Path(config).resolve().parent if config else Path.cwd()
-    resolved = resolve(reference, base_dir)
-    if is_database(resolved):
-        return base_dir / "data" / "cache" / "tiles"
-    return Path(resolved).parent / "cache" / "tiles"
+    return Path(config).resolve().parent if config else Path.cwd()
 
 
 @functools.lru_cache(maxsize=32)
 def cache_for(reference: str, max_bytes: int) -> TileCache:
     """Return the (shared) tile cache of the store *reference*."""
-    return TileCache(cache_root(reference), max_bytes)
+    return TileCache(cache_root(reference, node_folder()), max_bytes)

@@ -107,3 +107,20 @@ def test_republishing_serves_new_tiles_and_drops_the_old_ones(
     assert second.status_code == 200 and second.content != first.content
     assert not old_folder.exists()
     assert [p.name for p in cache.iterdir()] != [old_folder.name]
+
+
+def test_unpublishing_removes_the_collections_cached_tiles(
+    start_node: Callable[..., Any],
+) -> None:
+    node = start_node()
+    publish(node.config, KELURAHAN)
+    tile = morecantile.tms.get("WebMercatorQuad").tile(114.8205, -3.4430, 12)
+    url = f"{node.url}/collections/{NAME}/tiles/WebMercatorQuad/12/{tile.y}/{tile.x}"
+    assert fetch_until(url, lambda r: r.status_code == 200).status_code == 200
+    cache = node.data / "cache" / "tiles" / NAME
+    assert list(cache.rglob("*.mvt"))
+
+    assert cli.main(["unpublish", NAME, "--config", str(node.config)]) == 0
+
+    assert not cache.exists()
+    assert fetch_until(url, lambda r: r.status_code == 404).status_code == 404

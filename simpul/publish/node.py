@@ -12,6 +12,7 @@ from simpul.publish.report import PublishError
 from simpul.store import is_database, open_store, open_writer, resolve
 from simpul.store.base import LayerNotFound, Store, StoreError
 from simpul.store.gpkg_read import GeoPackageStore
+from simpul.tiles.cache import cache_root, remove_collection
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def unpublish(config_path: Path, name: str, store: str | None = None) -> bool:
     doc = config.load(config_path)
     reference = config.store_reference(doc, store)
     configured = name in config.resources(doc)
+    served_from = _tile_store(config.resources(doc).get(name)) or reference
     if configured:
         with config.editing(config_path) as doc:
             config.resources(doc).pop(name, None)
@@ -48,7 +50,22 @@ def unpublish(config_path: Path, name: str, store: str | None = None) -> bool:
             f"{config.without_password(reference)}: {exc}."
         ) from None
     remove_record(config_path, name)
+    try:
+        root = cache_root(config.expand(served_from), config_path.parent)
+    except (PublishError, ValueError):
+        logger.warning("the tile cache of %s was not found; left as it is", name)
+    else:
+        remove_collection(root, name)
     return True
+
+
+def _tile_store(entry: object) -> str | None:
+    """Return the store reference of a collection entry's tile provider."""
+    providers = entry.get("providers", []) if isinstance(entry, dict) else []
+    for provider in providers:
+        if isinstance(provider, dict) and provider.get("type") == "tile":
+            return str(provider.get("data") or "") or None
+    return None
 
 
 def datasets(config_path: Path, store: str | None = None) -> list[Listed]:

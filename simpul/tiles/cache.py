@@ -17,12 +17,33 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from simpul.store import is_database, resolve
+
 from . import TileOptions
 
 LOGGER = logging.getLogger(__name__)
 
 #: Changes whenever the renderer's output changes, so old tiles are not reused.
 RENDERER = "simpul-mvt-1"
+
+
+def cache_root(reference: str, base_dir: Path) -> Path:
+    """Return the folder holding the tile cache of the store *reference*.
+
+    A GeoPackage's cache sits beside it; a database's in the node's data folder.
+    *base_dir* is the folder of the node's configuration.
+    """
+    resolved = resolve(reference, base_dir)
+    if is_database(resolved):
+        return Path(base_dir) / "data" / "cache" / "tiles"
+    return Path(resolved).parent / "cache" / "tiles"
+
+
+def remove_collection(root: Path, collection: str) -> None:
+    """Delete every cached tile of *collection* (it is no longer served)."""
+    folder = Path(root) / collection
+    if folder.is_dir() and folder.parent == Path(root):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
