@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -95,6 +95,9 @@ class ServerErrorMiddleware:
 
         try:
             await self.app(scope, receive, send_tracking)
+        except ClientDisconnect:
+            # The client went away before its request was read: nobody to answer.
+            LOGGER.debug("Client left during %s %s", scope["method"], scope["path"])
         except Exception:
             LOGGER.exception("Unhandled error on %s %s", scope["method"], scope["path"])
             if started:

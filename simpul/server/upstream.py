@@ -68,13 +68,22 @@ def transform_bbox(
 
 
 class ClientErrorsAtInfo(logging.Filter):
-    """Demote pygeoapi's records of client errors from ERROR to INFO."""
+    """Demote pygeoapi's records of client errors from ERROR to INFO; drop its
+    warning about an absent offset, which every first page would log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and _absent_offset(record):
+            return False  # pygeoapi warns on every request that gives no offset
         if record.levelno == logging.ERROR and _client_error(record):
             record.levelno, record.levelname = logging.INFO, "INFO"
             return logging.getLogger(record.name).isEnabledFor(logging.INFO)
         return True
+
+
+def _absent_offset(record: logging.LogRecord) -> bool:
+    return record.funcName == "get_collection_items" and str(record.msg).startswith(
+        "int() argument must be"
+    )
 
 
 def _client_error(record: logging.LogRecord) -> bool:
