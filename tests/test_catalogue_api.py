@@ -17,6 +17,7 @@ from catalogue_fixtures import (  # noqa: E402
     DATASETS,
     CatalogueNode,
     Node,
+    add_catalogue,
     needs_data,
     served_catalogue,
 )
@@ -64,6 +65,7 @@ def test_records_client_lists_the_catalogue(catalogue):
         ({"filter": "accessClass = 'public'"}, ALL_IDS - {"6372-batas_kota"}),
         ({"keywords": "kelurahan"}, {"6372-kelurahan"}),
         ({"type": "dataset"}, ALL_IDS),
+        ({"type": "service"}, set()),
         ({"datetime": "2000-01-01/2001-01-01"}, set()),
         ({"datetime": "2020-01-01T00:00:00Z/.."}, ALL_IDS),
     ],
@@ -177,6 +179,64 @@ def test_csw_get_record_by_id_in_iso(catalogue):
     record = csw.records["6372-kelurahan"]
     assert record.identification[0].title == "Batas kelurahan"
     assert record.datestamp and record.languagecode == "ind"
+
+
+def test_csw_get_record_by_id_in_dublin_core(catalogue):
+    csw = CatalogueServiceWeb(catalogue.csw, version="2.0.2")
+    csw.getrecordbyid(["6372-kabupaten_kalsel"], esn="full")
+
+    record = csw.records["6372-kabupaten_kalsel"]
+    assert record.title == "Batas kabupaten_kalsel"
+    assert record.abstract == "Abstrak kabupaten_kalsel."
+    assert record.bbox is not None
+    assert float(record.bbox.minx) == pytest.approx(114.3, abs=0.5)
+
+
+def test_csw_describe_record_gives_the_record_schema(catalogue):
+    response = requests.get(
+        catalogue.csw,
+        params={
+            "service": "CSW",
+            "version": "2.0.2",
+            "request": "DescribeRecord",
+            "typename": "csw:Record",
+        },
+        timeout=10,
+    )
+
+    root = etree.fromstring(response.content)
+    assert root.tag == f"{{{CSW_RECORD}}}DescribeRecordResponse"
+    schema = root.find(f"{{{CSW_RECORD}}}SchemaComponent")
+    assert schema is not None
+    assert schema.get("targetNamespace") == CSW_RECORD
+
+
+def test_csw_behind_a_trusted_proxy_advertises_the_public_https_url(start_node):
+    def behind_proxy(config):
+        config["simpul"]["trusted_proxies"] = ["127.0.0.1/32"]
+        add_catalogue(config)
+
+    node = start_node(behind_proxy)
+    public = "https://geoportal.banjarbarukota.go.id/simpul"
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "geoportal.banjarbarukota.go.id",
+        "X-Forwarded-Prefix": "/simpul",
+    }
+
+    response = requests.get(
+        f"{node.url}/csw",
+        params={"service": "CSW", "request": "GetCapabilities"},
+        headers=headers,
+        timeout=10,
+    )
+
+    root = etree.fromstring(response.content)
+    ows = "http://www.opengis.net/ows"
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    urls = [e.get(xlink) for e in root.iter(f"{{{ows}}}Get", f"{{{ows}}}Post")]
+    assert urls
+    assert all(url.startswith(f"{public}/csw") for url in urls), urls
 
 
 def test_csw_capabilities_advertise_the_public_url(catalogue):
