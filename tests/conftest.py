@@ -21,6 +21,15 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_CONFIG = REPO / "pygeoapi-config.yml"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI, refuse to run without ../shared/data rather than skip its tests."""
+    if os.environ.get("CI") and not SHARED_DATA.is_dir():
+        pytest.exit(f"CI needs the real data beside the checkout: {SHARED_DATA}", 1)
+
+
 STARTUP_TIMEOUT = 30.0
 
 ConfigEdit = Callable[[dict[str, Any]], None]
