@@ -32,15 +32,32 @@ def bboxes(count: int = 64, half: float = 0.005) -> list[tuple[float, ...]]:
     return boxes
 
 
-def tiles(z: int, count: int) -> list[tuple[int, int, int]]:
-    """Return *count* distinct tiles of zoom *z* spiralling out from the centre."""
+def tiles(
+    z: int, count: int, within: Sequence[float] | None = None
+) -> list[tuple[int, int, int]]:
+    """Return up to *count* distinct tiles of zoom *z* spiralling out from the centre.
+
+    With *within* (a lon/lat box), only tiles meeting the box are returned: a
+    tile outside a tileset's limits is a 404, which would count as an error.
+    """
     centre = MERCATOR.tile(*CENTRE, z)
+    limit = MERCATOR.minmax(z)["x"]["max"] + 1 if within is None else None
+    area = None
+    if within is not None:
+        first = MERCATOR.tile(within[0], within[3], z)
+        last = MERCATOR.tile(within[2], within[1], z)
+        area = (first.x, first.y, last.x, last.y)
+        limit = max(last.x - first.x, last.y - first.y) + 1
     found, ring = [], 0
-    while len(found) < count:
+    while len(found) < count and ring <= limit:
         for dx in range(-ring, ring + 1):
             for dy in range(-ring, ring + 1):
-                if max(abs(dx), abs(dy)) == ring:
-                    found.append((z, centre.x + dx, centre.y + dy))
+                x, y = centre.x + dx, centre.y + dy
+                if max(abs(dx), abs(dy)) != ring:
+                    continue
+                if area and not (area[0] <= x <= area[2] and area[1] <= y <= area[3]):
+                    continue
+                found.append((z, x, y))
         ring += 1
     return found[:count]
 

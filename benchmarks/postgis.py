@@ -64,6 +64,7 @@ def main() -> None:
         store = PostGISStore(cluster.url("simpul_reader"))
         layer = store.layer(NAME)
         store.db.close()
+        args.extent = layer.extent
         reader_env = {"SIMPUL_STORE": cluster.url("simpul_reader")}
 
         for workers in args.workers:
@@ -148,6 +149,7 @@ def run_suite(server: servers.Server, args, results: dict) -> None:
     """Measure one server; stop it afterwards."""
     print(f"measuring {server.name}", file=sys.stderr)
     try:
+        server.clear_cache()
         record(results, server.name, measure.items_suite(server.url, server.collection))
         tiles = measure.tile_suite(server.url, server.tile)
         record(results, server.name, tiles)
@@ -162,7 +164,8 @@ def run_suite(server: servers.Server, args, results: dict) -> None:
         ]
         loads = {"32 clients: bbox pages": load.wrk(server.url, pages, args.seconds)}
         if tiles["tile z16"] < 10_000:
-            paths = [server.tile(*t) for t in measure.tiles(16, 2000)]
+            load_tiles = measure.tiles(16, 2000, within=args.extent)
+            paths = [server.tile(*t) for t in load_tiles]
             loads["32 clients: z16 tiles"] = load.wrk(server.url, paths, args.seconds)
         record(results, server.name, loads)
     finally:
@@ -246,7 +249,7 @@ def tile_floor(cluster, layer, args) -> load.Load:
     from simpul.store.postgis_tiles import tile_statement
     from simpul.tiles import TileOptions
 
-    tiles = measure.tiles(16, 2000)
+    tiles = measure.tiles(16, 2000, within=args.extent)
     xs, ys = [t[1] for t in tiles], [t[2] for t in tiles]
     options = TileOptions()
     with psycopg.connect(cluster.url("simpul_reader")) as conn:

@@ -8,6 +8,7 @@ their own under benchmarks/work/, serving the same PostGIS table.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,6 +35,12 @@ class Server:
     collection: str  # the collection's path, e.g. /collections/BANGUNAN_AR_5K
     tile: Callable[[int, int, int], str]  # (z, x, y) -> path
     process: subprocess.Popen
+    cache: Path | None = None  # the server's own tile cache, if it keeps one
+
+    def clear_cache(self) -> None:
+        """Empty the server's tile cache, so that tiles are measured cold."""
+        if self.cache is not None and self.cache.is_dir():
+            shutil.rmtree(self.cache)
 
     def stop(self) -> None:
         """Stop the server."""
@@ -89,7 +96,8 @@ def ours(name: str, folder: Path, env: dict, layer: str, workers: int) -> Server
     url = f"http://127.0.0.1:{port}"
     process = launch(command, env, folder, url, f"/collections/{layer}")
     tile = f"/collections/{layer}/tiles/WebMercatorQuad/{{z}}/{{y}}/{{x}}"
-    return Server(name, url, f"/collections/{layer}", _tile(tile), process)
+    cache = folder / "data" / "cache"
+    return Server(name, url, f"/collections/{layer}", _tile(tile), process, cache)
 
 
 def tipg(venv: Path, database_url: str, table: str, folder: Path) -> Server:
