@@ -83,7 +83,11 @@ def main() -> None:
         cluster.remove()
     text = report.table(results, args)
     print(text)
-    (servers.WORK / "postgis-results.txt").write_text(text)
+    results_dir = servers.REPO / "benchmarks" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    out = results_dir / f"{time.strftime('%Y-%m-%d')}-postgis.txt"
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"written to {out}")
 
 
 def _arguments() -> argparse.Namespace:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/tiles.py [--runs 5] [--no-peers]
 
-Workload: the 150,000 buildings of /work/shared/bench/make_buildings.py, tiles of
+Workload: the 150,000 buildings of ../shared/bench/make_buildings.py, tiles of
 WebMercatorQuad at z12, z14 and z16 over the city centre. Everything lives in
 benchmarks/work/ (git-ignored): the data, a throwaway PostgreSQL cluster, a node
 serving the GeoPackage store, and the peers in virtualenvs of their own.
@@ -28,9 +28,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "work"
-MAKER = Path("/work/shared/bench/make_buildings.py")
-if not MAKER.exists():
-    MAKER = ROOT.parent / "shared" / "bench" / "make_buildings.py"
+RESULTS = ROOT / "benchmarks" / "results"
+MAKER = ROOT.parent / "shared" / "bench" / "make_buildings.py"
 CENTRE = (114.8205, -3.4430)
 ZOOMS = (12, 14, 16)
 TIMEOUT = 60.0
@@ -339,11 +338,15 @@ def main() -> None:
                     peers[name] = template
                 except (RuntimeError, subprocess.CalledProcessError) as err:
                     print(f"{name}: not measured ({err})", file=sys.stderr)
-        report(args.runs, cluster, node_url, cache, peers)
+        lines = report(args.runs, cluster, node_url, cache, peers)
     finally:
         for process in started:
             process.terminate()
         cluster.remove()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{time.strftime('%Y-%m-%d')}-tiles.txt"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written to {out}")
 
 
 def report(
@@ -352,8 +355,8 @@ def report(
     node_url: str,
     cache: Path,
     peers: dict[str, str],
-) -> None:
-    """Measure every tile and print one row per zoom."""
+) -> list[str]:
+    """Measure every tile, print one row per zoom and return the printed lines."""
     from simpul.store.gpkg_read import GeoPackageStore
     from simpul.tiles import TileOptions
 
@@ -371,7 +374,8 @@ def report(
         "HTTP warm",
         *peers,
     ]
-    print(" | ".join(header))
+    lines = [" | ".join(header)]
+    print(lines[0])
     for z in ZOOMS:
         tile = tms.tile(*CENTRE, z)
         options = TileOptions(layer_name="buildings")
@@ -405,7 +409,9 @@ def report(
             row.append(
                 _ms(peer) + (f" ({peer / cold:.1f}x ours)" if peer and cold else "")
             )
-        print(" | ".join(row), flush=True)
+        lines.append(" | ".join(row))
+        print(lines[-1], flush=True)
+    return lines
 
 
 def _store_timer(
