@@ -236,3 +236,27 @@ def test_default_style_uses_the_tilejson_source(node: Any) -> None:
     assert requests.get(source["url"], timeout=30).json()["tilejson"] == "3.0.0"
     drawn = [layer for layer in style["layers"] if "source" in layer]
     assert drawn and all(layer["source-layer"] == NAME for layer in drawn)
+
+
+def test_operator_can_cap_the_attributes_tiles_carry(node: Any) -> None:
+    original = node.config.read_text(encoding="utf-8")
+    config = _load(node.config)
+    tiles = config["resources"][NAME]["providers"][1]
+    tiles["options"]["properties"] = ["nama"]
+    _dump(node.config, config)
+    url = tile_url(node, *centre_tile(14))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            layer = mapbox_vector_tile.decode(requests.get(url, timeout=30).content)
+            names = {k for f in layer[NAME]["features"] for k in f["properties"]}
+            if names == {"nama"} or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert names == {"nama"}
+        tileset = f"{node.url}/collections/{NAME}/tiles/WebMercatorQuad"
+        metadata = requests.get(tileset, params={"f": "json"}, timeout=30)
+        (vector_layer,) = metadata.json()["layers"]
+        assert set(vector_layer["propertiesSchema"]["properties"]) == {"nama"}
+    finally:
+        node.config.write_text(original, encoding="utf-8")

@@ -22,6 +22,7 @@ from simpul.tiles.tilematrix import TileFrame, frame, tile_matrix_set
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 KELURAHAN = SHARED / "banjarbaru" / "kelurahan_banjarbaru.geojson"
 KECAMATAN = SHARED / "kalsel" / "kecamatan_kalsel.geojson"
+BATAS = SHARED / "banjarbaru" / "kelurahan_batas_kota.esri.json"  # dense outlines
 CITY_CENTRE = (114.8205, -3.4430)
 
 
@@ -31,7 +32,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("tiles-store")
     config = folder / "pygeoapi-config.yml"
     config.write_text((Path(__file__).parents[1] / "pygeoapi-config.yml").read_text())
-    for path, name in ((KELURAHAN, "kelurahan"), (KECAMATAN, "kecamatan")):
+    layers = ((KELURAHAN, "kelurahan"), (KECAMATAN, "kecamatan"), (BATAS, "batas"))
+    for path, name in layers:
         argv = ["publish", str(path), "--name", name, "--config", str(config)]
         assert cli.main(argv) == 0
     # A store of its own: the one publishing opened may predate the second layer.
@@ -175,6 +177,33 @@ def test_tileset_fields_cap_the_attributes(store: Store) -> None:
     tile = store.tile(layer, "WebMercatorQuad", z, x, y, options)
     assert tile is not None
     assert {k for f in decode(tile)["features"] for k in f["properties"]} == {"nama"}
+
+
+def vertices(tile: bytes) -> tuple[set[int], int]:
+    """Return the feature ids of a tile and how many vertices they have."""
+    features = decode(tile)["features"]
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in features]
+    return {f["id"] for f in features}, int(shapely.get_num_coordinates(shapes).sum())
+
+
+@pytest.mark.parametrize("z", [9, 10, 11, 12])
+def test_tiles_are_generalised_to_their_zoom_and_keep_every_feature(
+    store: Store, z: int
+) -> None:
+    layer = store.layer("batas")
+    tile = tile_matrix_set("WebMercatorQuad").tile(*CITY_CENTRE, z)
+
+    def render_with(tolerance: float) -> bytes:
+        options = TileOptions(tolerance=tolerance, min_area=0, layer_name="batas")
+        rendered = store.tile(layer, "WebMercatorQuad", z, tile.x, tile.y, options)
+        assert rendered is not None
+        return rendered
+
+    exact_ids, exact_count = vertices(render_with(0.0))
+    ids, count = vertices(render_with(TileOptions().tolerance))
+
+    assert ids == exact_ids
+    assert count < 0.6 * exact_count
 
 
 def test_polygons_too_small_to_see_are_left_out_at_low_zoom() -> None:
