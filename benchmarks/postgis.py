@@ -250,10 +250,12 @@ def tile_floor(cluster, layer, args) -> load.Load:
     """Run our tile statement alone under CLIENTS connections."""
     import psycopg
 
-    from simpul.store.postgis_tiles import tile_statement
+    from simpul.store.postgis_tiles import tile_params, tile_statement
     from simpul.tiles import TileOptions
 
     tiles = measure.tiles(16, 2000, within=args.extent)
+    # The speck threshold barely changes between neighbouring z16 tiles.
+    centre = tile_params("WebMercatorQuad", *tiles[0], TileOptions())
     xs, ys = [t[1] for t in tiles], [t[2] for t in tiles]
     options = TileOptions()
     with psycopg.connect(cluster.url("simpul_reader")) as conn:
@@ -270,6 +272,8 @@ def tile_floor(cluster, layer, args) -> load.Load:
         "tolerance": f"{options.tolerance} * {units}",
         "pad_x": f"{options.buffer} * {units}",
         "pad_y": f"{options.buffer} * {units}",
+        "speck": repr(centre["speck"]),
+        "min_area": repr(centre["min_area"]),
     }.items():
         sql = sql.replace(f"%({name})s", value)
     script = load.TILE_SCRIPT % (min(xs), max(xs), min(ys), max(ys), one_line(sql))

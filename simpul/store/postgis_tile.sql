@@ -1,6 +1,8 @@
 -- One vector tile in one statement. Candidates come through the GiST index
 -- with the tile's buffered envelope transformed to the column's SRID; each is
 -- projected to the tile matrix set's CRS, generalised, clipped and encoded.
+-- Polygons too small to see are skipped by their envelope before that work,
+-- and by their area in tile units after it.
 WITH frame AS (
     SELECT ST_MakeEnvelope(%(left)s, %(bottom)s, %(right)s, %(top)s, {tms_srid}) AS tile
 )
@@ -14,6 +16,6 @@ FROM (
     FROM {table} AS t, frame
     WHERE t.{geom} && ST_Transform(
         ST_Expand(frame.tile, %(pad_x)s, %(pad_y)s), {column_srid}
-    )
+    ){speck}
 ) AS features
-WHERE features.mvt_geom IS NOT NULL
+WHERE features.mvt_geom IS NOT NULL{visible}

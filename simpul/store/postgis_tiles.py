@@ -34,7 +34,16 @@ def tile_statement(layer: Layer, tms_id: str, options: TileOptions) -> sql.Compo
         assert field is not None
         selected = dialect.select_field(f"t.{dialect.ident(name)}", field.type)
         columns.append(sql.SQL(selected + " AS {}").format(sql.Identifier(name)))
+    speck, visible = sql.SQL(""), sql.SQL("")
+    if layer.geometry_type in ("Polygon", "MultiPolygon"):
+        speck = sql.SQL(
+            " AND (ST_XMax(t.{0}) - ST_XMin(t.{0})) * (ST_YMax(t.{0}) - ST_YMin(t.{0}))"
+            " >= %(speck)s"
+        ).format(sql.Identifier(layer.geometry_column or "geom"))
+        visible = sql.SQL(" AND ST_Area(features.mvt_geom) >= %(min_area)s")
     return sql.SQL(_template()).format(
+        speck=speck,
+        visible=visible,
         tms_srid=sql.Literal(TMS_SRIDS[tms_id]),
         column_srid=sql.Literal(STORAGE_SRID),
         pk_name=sql.Literal(layer.pk),
@@ -62,6 +71,10 @@ def tile_params(
         "tolerance": options.tolerance * units,
         "pad_x": options.buffer * units,
         "pad_y": options.buffer * (top - bottom) / options.extent,
+        # As in the GeoPackage store: half the limit for the envelope, for the
+        # skew of the projection; at least half a unit, which snapping drops.
+        "speck": 0.5 * options.min_area / area.square_units_per_square_degree(),
+        "min_area": max(options.min_area, 0.5),
     }
 
 
