@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +23,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 KELURAHAN = SHARED / "banjarbaru" / "kelurahan_banjarbaru.geojson"
 NAME = "KELURAHAN_AR_25K"
 TILEJSON_SCHEMA = Path(__file__).parent / "schemas" / "tilejson-3.0.0.schema.json"
+#: The style specification's own validator, of the release MapLibre GL JS 6.20 uses.
+STYLE_SPEC = "@maplibre/maplibre-gl-style-spec@^26.11.0"
+STYLE_SPEC_DIR = Path(__file__).resolve().parents[1] / ".peer" / "maplibre-style-spec"
 MVT = "application/vnd.mapbox-vector-tile"
 TILESETS_VECTOR = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 CENTRE = (114.8205, -3.4430)
@@ -236,6 +241,42 @@ def test_default_style_uses_the_tilejson_source(node: Any) -> None:
     assert requests.get(source["url"], timeout=30).json()["tilejson"] == "3.0.0"
     drawn = [layer for layer in style["layers"] if "source" in layer]
     assert drawn and all(layer["source-layer"] == NAME for layer in drawn)
+
+
+@pytest.fixture(scope="session")
+def validate_style() -> Callable[[Path], subprocess.CompletedProcess]:
+    """Return a function running gl-style-validate on a style file (npm, once)."""
+    binary = STYLE_SPEC_DIR / "node_modules" / ".bin" / "gl-style-validate"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to validate styles (Debian: nodejs npm)")
+        install = [npm, "install", "--silent", "--no-audit", "--no-fund"]
+        install += ["--prefix", str(STYLE_SPEC_DIR), STYLE_SPEC]
+        subprocess.run(install, check=True, timeout=600)
+
+    def validate(path: Path) -> subprocess.CompletedProcess:
+        command = [str(binary), str(path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    return validate
+
+
+def test_default_style_passes_the_style_specification(
+    node: Any, validate_style: Any, tmp_path: Path
+) -> None:
+    url = f"{node.url}/collections/{NAME}/styles/default"
+    style = requests.get(url, timeout=30).json()
+    good = tmp_path / "style.json"
+    good.write_text(json.dumps(style), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    style["layers"][-1]["source"] = "no-such-source"
+    broken.write_text(json.dumps(style), encoding="utf-8")
+
+    result = validate_style(good)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert validate_style(broken).returncode != 0
 
 
 def test_operator_can_cap_the_attributes_tiles_carry(node: Any) -> None:
