@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -237,6 +238,29 @@ def test_csw_behind_a_trusted_proxy_advertises_the_public_https_url(start_node):
     urls = [e.get(xlink) for e in root.iter(f"{{{ows}}}Get", f"{{{ows}}}Post")]
     assert urls
     assert all(url.startswith(f"{public}/csw") for url in urls), urls
+
+    CatalogueNode(node).publish("kelurahan", DATASETS["kelurahan"])
+    record = f"{node.url}/collections/catalogue/items/6372-kelurahan"
+    as_json = requests.get(record, headers=headers, timeout=10).json()
+    hrefs = [link["href"] for link in as_json["links"]]
+    assert f"{public}/collections/kelurahan/items?f=json" in hrefs
+    iso = requests.get(record, params={"f": "xml"}, headers=headers, timeout=10)
+    records = requests.get(
+        f"{node.url}/csw",
+        params={
+            "service": "CSW",
+            "request": "GetRecords",
+            "typenames": "csw:Record",
+            "elementsetname": "full",
+            "resulttype": "results",
+            "outputschema": GMD,
+        },
+        headers=headers,
+        timeout=10,
+    )
+    for body in (json.dumps(as_json), iso.text, records.text):
+        assert f"{public}/collections/kelurahan" in body
+        assert "localhost:5000" not in body and "urn:simpul" not in body
 
 
 def test_csw_capabilities_advertise_the_public_url(catalogue):

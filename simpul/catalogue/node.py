@@ -16,6 +16,15 @@ DEFAULT_METADATA_DIR = "data/metadata"
 CATALOGUE_ID = "catalogue"
 #: The language of records and of the node (ISO 639-2/T).
 LANGUAGE = "ind"
+#: Records are stored with this in place of the node's address. The serving side
+#: puts each request's public base URL in its place, so record links follow the
+#: port, the proxy and `server.url` of the moment without publishing again.
+NODE_BASE = "urn:simpul:node"
+
+
+def rebase(content: bytes, base_url: str) -> bytes:
+    """Return stored record *content* with links under *base_url*."""
+    return content.replace(NODE_BASE.encode(), base_url.rstrip("/").encode())
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simpul.catalogue.entries import load_entries
-from simpul.catalogue.node import CATALOGUE_ID, node_from_config
-from simpul.server.csw import XML, csw
+from simpul.catalogue.node import CATALOGUE_ID, node_from_config, rebase
+from simpul.server.csw import XML, csw, request_base_url
 from simpul.server.errors import OGCError
 from simpul.server.execute import ApiFunction, execute
 from simpul.server.negotiation import as_geojson
@@ -49,16 +49,25 @@ def exact_next(function: ApiFunction) -> ApiFunction:
 async def records(request: Request) -> Response:
     """Search the catalogue (OGC API - Records)."""
     function = exact_next(as_geojson(itemtypes_api.get_collection_items))
-    return await execute(request, function, CATALOGUE_ID)
+    return _rebased(request, await execute(request, function, CATALOGUE_ID))
 
 
 async def record(request: Request) -> Response:
     """Return one record as GeoJSON, HTML, JSON-LD or ISO 19139 XML."""
     item_id = request.path_params["item_id"]
     if request.query_params.get("f") in ISO_FORMATS:
-        return await run_in_threadpool(_iso, request, item_id)
-    function = as_geojson(itemtypes_api.get_collection_item)
-    return await execute(request, function, CATALOGUE_ID, item_id)
+        response = await run_in_threadpool(_iso, request, item_id)
+    else:
+        function = as_geojson(itemtypes_api.get_collection_item)
+        response = await execute(request, function, CATALOGUE_ID, item_id)
+    return _rebased(request, response)
+
+
+def _rebased(request: Request, response: Response) -> Response:
+    """Return *response* with the stored records' links under the public URL."""
+    body = rebase(bytes(response.body), request_base_url(request))
+    headers = {k: v for k, v in response.headers.items() if k != "content-length"}
+    return Response(body, status_code=response.status_code, headers=headers)
 
 
 def _iso(request: Request, item_id: str) -> Response:

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simpul.catalogue.node import node_from_config
+from simpul.catalogue.node import node_from_config, rebase
 from simpul.catalogue.repository import ensure_repository
 from simpul.server.baseurl import public_base_url
 from simpul.server.cswconfig import pycsw_config
@@ -28,12 +28,7 @@ async def csw(request: Request) -> Response:
     watcher = request.app.state.watcher
     snapshot = watcher.current()
     client = request.client.host if request.client else None
-    base_url = public_base_url(
-        snapshot.config["server"]["url"],
-        request.headers,
-        client,
-        snapshot.settings.trusted_proxies,
-    )
+    base_url = request_base_url(request)
     node = node_from_config(snapshot.config, watcher.config_path.absolute().parent)
     config = pycsw_config(snapshot.config, node, base_url)
     body = await request.body() if request.method == "POST" else b""
@@ -41,6 +36,7 @@ async def csw(request: Request) -> Response:
 
     await run_in_threadpool(ensure_repository, node.database)
     status, content = await run_in_threadpool(_dispatch, config, environ)
+    content = rebase(content, base_url)
     return Response(content, status_code=status, media_type=_media_type(content))
 
 
@@ -78,3 +74,14 @@ def _media_type(content: bytes) -> str:
     """Name what the body is: pycsw echoes a client's outputFormat even on errors."""
     start = content.lstrip()[:1]
     return JSON if start in (b"{", b"[") else XML
+
+
+def request_base_url(request: Request) -> str:
+    """Return the node's public base URL as the client of *request* sees it."""
+    snapshot = request.app.state.watcher.current()
+    return public_base_url(
+        snapshot.config["server"]["url"],
+        request.headers,
+        request.client.host if request.client else None,
+        snapshot.settings.trusted_proxies,
+    )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
 
 from simpul.catalogue import repository
-from simpul.catalogue.node import load_node
+from simpul.catalogue.node import NODE_BASE, load_node
 from simpul.publish.records.derive import derive
 from simpul.publish.records.iso import render_iso, validate_iso
 from simpul.publish.records.mcf import build_mcf
@@ -28,7 +29,7 @@ def publish_record(
 ) -> list[str]:
     """Create or refresh the record of dataset *name*; return SNI warnings."""
     config_path = Path(config_path)
-    node = load_node(config_path)
+    node = dataclasses.replace(load_node(config_path), url=NODE_BASE)
     path = metadata_path(node, name)
     created = ensure_template(path, name, resource)
     operator = load_operator_metadata(path)
