@@ -264,3 +264,21 @@ def test_values_with_angle_brackets_reach_the_client_unchanged(start_node):
 
     assert response.json()["features"][0]["properties"]["REMARK"] == remark
     assert "</script>" not in response.text
+
+
+def test_every_link_of_the_landing_page_answers(offices):
+    landing = get(f"{offices.url}/", params={"f": "json"}).json()
+
+    base = landing_base(landing)
+    own = [link for link in landing["links"] if link["href"].startswith(base)]
+    assert len(own) > 5
+    for link in own:  # links elsewhere (the organisation's site) are not followed
+        href = link["href"].replace(base, offices.url, 1)
+        response = get(href)
+        assert response.status_code == 200, (link["rel"], href, response.status_code)
+
+
+def landing_base(landing: dict) -> str:
+    """Return the base URL the landing page's self link is under."""
+    self_link = next(link["href"] for link in landing["links"] if link["rel"] == "self")
+    return self_link.split("?")[0].rstrip("/")

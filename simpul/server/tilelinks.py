@@ -1,4 +1,4 @@
-"""Landing page links that lead clients to every collection's vector tiles."""
+"""Landing page links: to every collection's vector tiles, and none to processes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ from simpul.server.execute import ApiFunction
 
 # OGC API - Tiles 1.0, clause 8.2: a tilesets list is found by its relation type.
 TILESETS_VECTOR = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
+#: pygeoapi links these whether or not any process exists; the node serves none.
+PROCESSES = frozenset(
+    {
+        "http://www.opengis.net/def/rel/ogc/1.0/processes",
+        "http://www.opengis.net/def/rel/ogc/1.0/job-list",
+    }
+)
 
 
 def tile_links(api: API) -> list[dict[str, str]]:
@@ -36,7 +43,7 @@ def tile_links(api: API) -> list[dict[str, str]]:
 
 
 def with_tile_links(function: ApiFunction) -> ApiFunction:
-    """Add the tilesets-vector links to a JSON landing page."""
+    """Add the tilesets-vector links to a JSON landing page; drop processes."""
 
     @functools.wraps(function)
     def wrapped(
@@ -46,7 +53,9 @@ def with_tile_links(function: ApiFunction) -> ApiFunction:
         if status != HTTPStatus.OK or request.format not in (None, F_JSON):
             return headers, status, content
         document = json.loads(content)
-        document.setdefault("links", []).extend(tile_links(api))
+        links = document.get("links", [])
+        links = [link for link in links if link.get("rel") not in PROCESSES]
+        document["links"] = links + tile_links(api)
         return headers, status, json.dumps(document, ensure_ascii=False)
 
     return wrapped
