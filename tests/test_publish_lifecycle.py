@@ -158,6 +158,19 @@ def test_sample_is_published_only_into_an_empty_store(node_dir: NodeDir) -> None
     assert "/collections/ADMINISTRASIKECAMATAN_PT_25K:" in openapi
 
 
+def test_sample_data_comes_with_complete_metadata(node_dir: NodeDir) -> None:
+    result = node_dir.simpul("sample")
+
+    assert result.code == 0, result.err
+    assert "warning:" not in result.err, result.err
+    assert result.err.count(", 0 warnings,") == 2
+    node = load_node(node_dir.config)
+    records = {r[0]: r[2] for r in repository.read_records(node.database)}
+    record = records[node.record_id("TEMPATUMUM_PT_25K")]["properties"]
+    assert record["title"] == "Tempat umum Banjarbaru"
+    assert "bandar udara" in record["description"]
+
+
 def test_committed_sample_files_match_the_generator(tmp_path: Path) -> None:
     for path in sample.write_samples(tmp_path):
         assert path.read_bytes() == (REPO / "data" / "sample" / path.name).read_bytes()

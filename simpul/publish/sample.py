@@ -12,7 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
+from simpul.catalogue.node import load_node
 from simpul.publish.pipeline import Request, publish
+from simpul.publish.records.operator import metadata_path
 
 UPDATED = "2025-01-15"
 KECAMATAN = "ADMINISTRASIKECAMATAN_PT_25K"
@@ -112,13 +116,60 @@ def write_samples(folder: Path) -> list[Path]:
     return written
 
 
+TITLES = {KECAMATAN: "Kecamatan Kota Banjarbaru", PLACES: "Tempat umum Banjarbaru"}
+ABSTRACTS = {
+    KECAMATAN: "Titik tengah perkiraan kelima kecamatan Kota Banjarbaru dengan kode "
+    "Kemendagri 2025. Data contoh milik perangkat lunak simpul, bukan data resmi.",
+    PLACES: "Lokasi perkiraan tempat umum yang dikenal di Kota Banjarbaru: bandar "
+    "udara, lapangan, taman, pasar, kantor, kampus, museum dan rumah sakit. Data "
+    "contoh milik perangkat lunak simpul, bukan data resmi.",
+}
+TOPICS = {KECAMATAN: "boundaries", PLACES: "location"}
+
+
+def sample_metadata(name: str) -> dict[str, object]:
+    """Return the complete operator metadata of sample layer *name*."""
+    return {
+        "mcf": {"version": 2.0},
+        "identification": {
+            "title": TITLES[name],
+            "abstract": ABSTRACTS[name],
+            "keywords": {
+                "default": {"keywords": ["Banjarbaru", "data contoh", TITLES[name]]}
+            },
+            "topiccategory": [TOPICS[name]],
+            "maintenancefrequency": "notPlanned",
+            "accessclass": "public",
+            "edition": UPDATED,
+            "license": {"name": "CC-BY-4.0"},
+        },
+        "contact": {
+            "pointOfContact": {
+                "organization": "Pengelola Simpul Jaringan Kota Banjarbaru",
+                "email": "simpul@banjarbarukota.go.id",
+            }
+        },
+        "dataquality": {
+            "lineage": {
+                "statement": "Dibuat oleh perangkat lunak simpul dari nama dan kode "
+                "Kemendagri 2025; koordinat perkiraan (beberapa ratus meter)."
+            }
+        },
+    }
+
+
 def publish_samples(config: Path, store: str | None = None) -> None:
-    """Publish the sample layers into the node's store and configuration."""
-    titles = {KECAMATAN: "Kecamatan Kota Banjarbaru", PLACES: "Tempat umum Banjarbaru"}
+    """Publish the sample layers, with complete metadata, into the node."""
+    node = load_node(config)
     with tempfile.TemporaryDirectory(prefix="simpul-sample-") as tmp:
         for path in write_samples(Path(tmp)):
             name = path.stem
-            publish(Request(path, name, config, title=titles[name], store=store))
+            metadata = metadata_path(node, name)
+            if not metadata.exists():  # an operator's edits are kept
+                metadata.parent.mkdir(parents=True, exist_ok=True)
+                text = yaml.safe_dump(sample_metadata(name), allow_unicode=True)
+                metadata.write_text(text, encoding="utf-8")
+            publish(Request(path, name, config, title=TITLES[name], store=store))
 
 
 if __name__ == "__main__":
