@@ -282,3 +282,13 @@ def landing_base(landing: dict) -> str:
     """Return the base URL the landing page's self link is under."""
     self_link = next(link["href"] for link in landing["links"] if link["rel"] == "self")
     return self_link.split("?")[0].rstrip("/")
+
+
+def test_client_errors_are_not_logged_as_server_errors(offices):
+    url = f"{offices.url}/collections/kantor/items"
+    for params in ({"limit": "abc"}, {"bbox": "1,2,3"}, {"crs": "EPSG:32750"}):
+        assert get(url, params=params).status_code == 400
+
+    log = offices.log.read_text(encoding="utf-8", errors="replace")
+    assert log.count(" 400 Bad Request") == 3  # the log does record requests
+    assert "ERROR" not in log and "Traceback" not in log, log

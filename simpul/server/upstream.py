@@ -76,6 +76,7 @@ class ClientErrorsAtInfo(logging.Filter):
             return False  # pygeoapi warns on every request that gives no offset
         if record.levelno == logging.ERROR and _client_error(record):
             record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info, record.exc_text = None, None  # no traceback for a 400
             return logging.getLogger(record.name).isEnabledFor(logging.INFO)
         return True
 
@@ -87,9 +88,12 @@ def _absent_offset(record: logging.LogRecord) -> bool:
 
 
 def _client_error(record: logging.LogRecord) -> bool:
-    if record.exc_info and record.exc_info[1] is not None:
-        exc = record.exc_info[1]
-        return isinstance(exc, ProviderGenericError) and exc.http_status_code < 500
+    exc = record.exc_info[1] if record.exc_info else None
+    if isinstance(exc, ProviderGenericError):
+        return exc.http_status_code < 500
+    if exc is not None:
+        # pygeoapi's parameter checks (limit, bbox, crs, datetime) raise ValueError.
+        return record.funcName == "get_exception" and isinstance(exc, ValueError)
     return record.funcName in ("get_exception", "get_collection_items")
 
 
