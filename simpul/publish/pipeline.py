@@ -60,7 +60,7 @@ def publish(request: Request, stream: TextIO | None = None) -> Layer:
 
     wkb = shapely.to_wkb(geoms, output_dimension=2, flavor="iso").tolist()
     data = LayerData(geometry_type, wkb, cols.values, cols.types, cols.ids)
-    report.note(f"writing {len(data)} features to the store")
+    report.note(f"writing {plural(len(data), 'feature')} to the store")
     layer = store_layer(request, reference, data)
 
     served = config.served_reference(doc, request.store, request.config.parent)
@@ -154,7 +154,8 @@ def summarise(report: Report, item: resource.Published) -> None:
     """Print the closing summary: features, warnings, extent and time taken."""
     bbox = ", ".join(f"{v:.5f}" for v in item.extent) if item.extent else "none"
     report.note(
-        f"published {item.name}: {item.count} {item.geometry_type} features, "
-        f"{len(report.warnings)} warnings, extent [{bbox}], "
+        f"published {item.name}: "
+        f"{plural(item.count, f'{item.geometry_type} feature')}, "
+        f"{plural(len(report.warnings), 'warning')}, extent [{bbox}], "
         f"{report.elapsed():.1f} s"
     )

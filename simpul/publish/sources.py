@@ -32,7 +32,7 @@ def locate(path: Path, layer: str | None = None) -> Source:
     """Return the layer to read from *path* (plain file or zip archive)."""
     label = path.name
     if not path.exists():
-        raise PublishError(f"{label} does not exist.")
+        raise PublishError(f"{path} does not exist.")
     if path.is_dir():
         raise PublishError(f"{label} is a folder; give the data file or a zip.")
 
