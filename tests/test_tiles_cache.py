@@ -89,16 +89,22 @@ def fetch_until(
         time.sleep(0.2)
 
 
+def served_tile(node: Any) -> tuple[str, requests.Response, Path]:
+    """Publish the kelurahan, fetch the z12 tile over the city centre; return its
+    URL, the response and the collection's cache folder."""
+    publish(node.config, KELURAHAN)
+    tile = morecantile.tms.get("WebMercatorQuad").tile(114.8205, -3.4430, 12)
+    url = f"{node.url}/collections/{NAME}/tiles/WebMercatorQuad/12/{tile.y}/{tile.x}"
+    response = fetch_until(url, lambda r: r.status_code == 200)
+    assert response.status_code == 200
+    return url, response, node.data / "cache" / "tiles" / NAME
+
+
 def test_republishing_serves_new_tiles_and_drops_the_old_ones(
     start_node: Callable[..., Any],
 ) -> None:
     node = start_node()
-    publish(node.config, KELURAHAN)
-    tile = morecantile.tms.get("WebMercatorQuad").tile(114.8205, -3.4430, 12)
-    url = f"{node.url}/collections/{NAME}/tiles/WebMercatorQuad/12/{tile.y}/{tile.x}"
-    first = fetch_until(url, lambda r: r.status_code == 200)
-    assert first.status_code == 200
-    cache = node.data / "cache" / "tiles" / NAME
+    url, first, cache = served_tile(node)
     (old_folder,) = list(cache.iterdir())
     assert list(old_folder.rglob("*.mvt"))
 
@@ -113,11 +119,7 @@ def test_unpublishing_removes_the_collections_cached_tiles(
     start_node: Callable[..., Any],
 ) -> None:
     node = start_node()
-    publish(node.config, KELURAHAN)
-    tile = morecantile.tms.get("WebMercatorQuad").tile(114.8205, -3.4430, 12)
-    url = f"{node.url}/collections/{NAME}/tiles/WebMercatorQuad/12/{tile.y}/{tile.x}"
-    assert fetch_until(url, lambda r: r.status_code == 200).status_code == 200
-    cache = node.data / "cache" / "tiles" / NAME
+    url, _, cache = served_tile(node)
     assert list(cache.rglob("*.mvt"))
 
     assert cli.main(["unpublish", NAME, "--config", str(node.config)]) == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -17,6 +16,8 @@ from lxml import etree
 from pycsw.core import metadata, repository, util
 from pycsw.core.config import StaticContext
 
+from simpul.locks import exclusive
+
 LOGGER = logging.getLogger(__name__)
 
 TABLE = "records"
@@ -27,20 +28,14 @@ def database_url(path: Path) -> str:
     return f"sqlite:///{path.absolute()}"
 
 
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    """Hold the catalogue's write lock, shared by every process and thread.
+def _writing(path: Path) -> contextlib.AbstractContextManager[None]:
+    """Return the catalogue's write lock, shared by every process and thread.
 
     Publishing several datasets at once must neither read a catalogue that is
     still being created nor lose a record to another process's write.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return exclusive(f"{path}.lock")
 
 
 def _create(path: Path) -> None:

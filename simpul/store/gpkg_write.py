@@ -8,7 +8,6 @@ SQLite transaction. Readers see either the old table or the new one, never half.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import re
 import sqlite3
@@ -20,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pyogrio.raw
 import shapely
+
+from simpul.locks import exclusive
 
 from . import release
 from .base import (
@@ -161,14 +162,8 @@ class GeoPackageWriter(StoreWriter):
         finally:
             conn.close()
 
-    @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        with open(f"{self.path}.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _lock(self) -> contextlib.AbstractContextManager[None]:
+        return exclusive(f"{self.path}.lock")
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
