@@ -55,6 +55,7 @@ def main() -> None:
     cluster = pgcluster.create()
     results: dict[str, dict[str, object]] = {}
     try:
+        no_jit(cluster)
         pg_node, published = node_folder(
             "pg-node", data, cluster.url("simpul_publisher")
         )
@@ -192,6 +193,15 @@ def run_peers(cluster, table: str, args, results: dict) -> None:
     }
     venv = servers.venv("pygeoapi", PEERS["pygeoapi"])
     run_suite(servers.pygeoapi(venv, db, table, folder), args, results)
+
+
+def no_jit(cluster) -> None:
+    """Turn JIT off for the database, as the node's connections do, for everyone:
+    compiling costs short statements more than it saves."""
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url(), autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {pgcluster.DATABASE} SET jit = off")
 
 
 def peer_role(cluster) -> str:

@@ -72,6 +72,9 @@ def database(data: Path) -> tuple[pgcluster.Cluster, str]:
     cluster = pgcluster.create()
     sql = f"ALTER ROLE postgres PASSWORD '{PASSWORD}'"
     psql(cluster, sql)
+    # As the node's own connections do: JIT compiling costs short statements more
+    # than it saves. Set for the database, so the floor and every peer get it.
+    psql(cluster, "ALTER DATABASE simpul SET jit = off")
     pg = f"PG:host={cluster.folder} port={cluster.port} user=postgres dbname=simpul"
     load = ["ogr2ogr", "-f", "PostgreSQL", pg, str(data), "-nln", "buildings"]
     load += ["-lco", "GEOMETRY_NAME=geom", "-lco", "FID=id", "-nlt", "POLYGON"]

@@ -61,9 +61,11 @@ class Database:
 
     def __init__(self, url: str, settings: PoolSettings | None = None) -> None:
         self.settings = settings or PoolSettings.from_env()
+        # JIT compilation costs more than the short statements a node runs gain
+        # from it: a z12 tile statement spent 0.8 s compiling and 0.4 s running.
         options = (
             f"-c statement_timeout={self.settings.statement_timeout_ms}"
-            " -c default_transaction_read_only=on"
+            " -c default_transaction_read_only=on -c jit=off"
         )
         self.pool = psycopg_pool.ConnectionPool(
             url,

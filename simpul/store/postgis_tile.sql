@@ -17,5 +17,8 @@ FROM (
     WHERE t.{geom} && ST_Transform(
         ST_Expand(frame.tile, %(pad_x)s, %(pad_y)s), {column_srid}
     ){speck}
+    -- A fence: without it the planner copies the conditions on mvt_geom below
+    -- into this scan and computes ST_AsMVTGeom once per condition.
+    OFFSET 0
 ) AS features
 WHERE features.mvt_geom IS NOT NULL{visible}
