@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import morecantile
 import psycopg
@@ -172,4 +173,22 @@ def database_floor(url: str, table: str, layer: object) -> dict[str, float]:
                 for t in tiles(z, 9)
             ]
             result[f"tile z{z}"] = statistics.median(times)
+            plain = [
+                timed(lambda t=t: conn.execute(plain_tile_sql(layer, *t)).fetchall())
+                for t in tiles(z, 9)
+            ]
+            result[f"tile z{z}, plain ST_AsMVT"] = statistics.median(plain)
     return result
+
+
+def plain_tile_sql(layer: Any, z: int, x: int, y: int) -> str:
+    """Return the plainest one-statement tile of *layer*: every attribute, no
+    generalisation, no small-polygon filter (the floor the tile targets name)."""
+    columns = ", ".join(f't."{f.name}"' for f in layer.fields)
+    return (
+        f"WITH b AS (SELECT ST_TileEnvelope({z}, {x}, {y}) AS e), "
+        "mvt AS (SELECT ST_AsMVTGeom(ST_Transform(t.geom, 3857), b.e, 4096, 64, true)"
+        f' AS geom, t.fid, {columns} FROM "{layer.table}" t, b'
+        " WHERE t.geom && ST_Transform(b.e, 4326)) "
+        "SELECT ST_AsMVT(mvt.*, 'default', 4096, 'geom', 'fid') FROM mvt"
+    )
