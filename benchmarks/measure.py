@@ -167,14 +167,20 @@ def database_floor(url: str, table: str, layer: object) -> dict[str, float]:
             times = [
                 timed(
                     lambda t=t: conn.execute(
-                        statement, tile_params("WebMercatorQuad", *t, TileOptions())
+                        statement,
+                        tile_params("WebMercatorQuad", *t, TileOptions()),
+                        binary=True,  # as the node fetches tiles: no hex text
                     ).fetchall()
                 )
                 for t in tiles(z, 9)
             ]
             result[f"tile z{z}"] = statistics.median(times)
             plain = [
-                timed(lambda t=t: conn.execute(plain_tile_sql(layer, *t)).fetchall())
+                timed(
+                    lambda t=t: conn.execute(
+                        plain_tile_sql(layer, *t), binary=True
+                    ).fetchall()
+                )
                 for t in tiles(z, 9)
             ]
             result[f"tile z{z}, plain ST_AsMVT"] = statistics.median(plain)
