@@ -193,6 +193,19 @@ def run_peers(cluster, table: str, args, results: dict) -> None:
     }
     venv = servers.venv("pygeoapi", PEERS["pygeoapi"])
     run_suite(servers.pygeoapi(venv, db, table, folder), args, results)
+    cancel_abandoned(cluster)
+
+
+def cancel_abandoned(cluster) -> None:
+    """Cancel statements a stopped peer left running (vanilla pygeoapi's tiles
+    run for minutes after their client gave up), so they slow no later figure."""
+    import psycopg
+
+    with psycopg.connect(cluster.admin_url(), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
+            " WHERE state = 'active' AND pid <> pg_backend_pid()"
+        )
 
 
 def no_jit(cluster) -> None:
