@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import morecantile
 import requests
@@ -418,13 +419,13 @@ def report(
 
 
 def _store_timer(
-    store: object, layer: object, tile: morecantile.Tile, options: object
+    store: Any, layer: Any, tile: morecantile.Tile, options: Any
 ) -> Callable[[], float]:
     """Return a function timing one uncached tile from the store itself."""
 
     def once() -> float:
         started = time.perf_counter()
-        store.tile(layer, "WebMercatorQuad", tile.z, tile.x, tile.y, options)  # type: ignore[attr-defined]
+        store.tile(layer, "WebMercatorQuad", tile.z, tile.x, tile.y, options)
         return time.perf_counter() - started
 
     return once
