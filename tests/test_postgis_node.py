@@ -48,6 +48,8 @@ def served(start_node, cluster, monkeypatch) -> Callable[..., Any]:
         node_env = {"SIMPUL_STORE": cluster.url("simpul_reader"), **SETTINGS, **env}
         node = start_node(healthy=healthy, env=node_env)
         publish(cluster, node.config, KELURAHAN, monkeypatch)
+        # The running node picks the new collection up by itself, a moment later.
+        wait_for(lambda: items(node).status_code != 404)
         return node
 
     return start
